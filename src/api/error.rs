@@ -1,0 +1,101 @@
+//! The one place where errors become HTTP responses:
+//! `{"error": {"code": "...", "message": "...", "details": ...}}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::service::ServiceError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: serde_json::Value,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            details: serde_json::Value::Null,
+        }
+    }
+
+    pub fn not_found_route() -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such route; see docs/api.md",
+        )
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        use ServiceError as E;
+        let message = e.to_string();
+        let (status, code, details) = match e {
+            E::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", None),
+            E::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
+            E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
+            E::InvalidRequest { details, .. } => {
+                (StatusCode::BAD_REQUEST, "invalid_request", details)
+            }
+            E::InvalidEvent(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_event",
+                Some(json!(errors)),
+            ),
+            E::IdConflict { index, id } => (
+                StatusCode::CONFLICT,
+                "id_conflict",
+                Some(json!({ "index": index, "id": id })),
+            ),
+            E::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None),
+            E::AlreadyExists(_) => (StatusCode::CONFLICT, "already_exists", None),
+            E::Unavailable(ref cause) => {
+                tracing::warn!(error.cause = %cause, "storage unavailable");
+                return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the service cannot store or read events right now; nothing was stored, retry later",
+                );
+            }
+            E::Internal(ref cause) => {
+                tracing::error!(error.cause = %cause, "internal error");
+                return ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; it has been logged",
+                );
+            }
+        };
+        ApiError {
+            status,
+            code,
+            message,
+            details: details.unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": { "code": self.code, "message": self.message, "details": self.details }
+        });
+        let mut resp = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        resp
+    }
+}

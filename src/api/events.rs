@@ -1,0 +1,116 @@
+//! `/v1/events`: ingest, list, fetch one.
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::error::ApiError;
+use super::{ApiResult, principal};
+use crate::service::{BodyFormat, Service};
+
+fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match mime.as_str() {
+        "application/json" => Ok(BodyFormat::Json),
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => {
+            Ok(BodyFormat::Ndjson)
+        }
+        _ => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!(
+                "Content-Type must be application/json or application/x-ndjson, got {:?}",
+                ct
+            ),
+        )),
+    }
+}
+
+pub async fn ingest(State(service): State<Service>, req: Request) -> ApiResult<Response> {
+    let (parts, body) = req.into_parts();
+    let p = principal(&service, &parts.headers).await?;
+    let format = body_format(&parts.headers)?;
+    let limit = service.limits().max_body_bytes;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body is larger than {limit} bytes; send smaller batches"),
+        )
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(Body::new(body), limit)
+        .await
+        .map_err(|_| too_large())?;
+    let report = service.ingest(&p, &bytes, format).await?;
+    let events: Vec<_> = report
+        .events
+        .iter()
+        .map(|e| {
+            if e.duplicate {
+                json!({ "id": e.id, "seq": e.seq, "duplicate": true })
+            } else {
+                json!({ "id": e.id, "seq": e.seq })
+            }
+        })
+        .collect();
+    let body = json!({
+        "accepted": report.accepted,
+        "duplicates": report.duplicates,
+        "events": events,
+    });
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+pub async fn list(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    let page = service
+        .list_events(&p, query.as_deref().unwrap_or(""))
+        .await?;
+    // The stored bodies are canonical JSON already: splice them in without re-parsing.
+    let mut out =
+        String::with_capacity(page.events.iter().map(|e| e.len() + 1).sum::<usize>() + 64);
+    out.push_str("{\"events\":[");
+    for (i, e) in page.events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(e);
+    }
+    out.push_str("],\"next_cursor\":");
+    out.push_str(&serde_json::to_string(&page.next_cursor).unwrap_or_else(|_| "null".into()));
+    out.push('}');
+    Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
+}
+
+pub async fn get_one(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    let body = service.get_event(&p, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}

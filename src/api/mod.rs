@@ -1,0 +1,84 @@
+//! The HTTP layer: routes, request parsing, response shapes. Handlers turn HTTP into calls
+//! on [`Service`] and back; they hold no business rules and no SQL.
+
+pub mod error;
+mod events;
+mod orgs;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::model::catalog::CATALOG_JSON;
+use crate::service::{Principal, Service};
+use error::ApiError;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+pub fn router(service: Service) -> Router {
+    let body_limit = service.limits().max_body_bytes;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/v1/catalog", get(catalog))
+        .route("/v1/events", get(events::list).post(events::ingest))
+        .route("/v1/events/{id}", get(events::get_one))
+        .route("/v1/orgs", get(orgs::list).post(orgs::create))
+        .route(
+            "/v1/orgs/{slug}/keys",
+            get(orgs::list_keys).post(orgs::create_key),
+        )
+        .route("/v1/orgs/{slug}/keys/{key_id}", delete(orgs::revoke_key))
+        .fallback(|| async { ApiError::not_found_route() })
+        // The ingest handler enforces its own limit with a JSON error; this is the backstop.
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error",
+            )
+            .into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .with_state(service)
+}
+
+/// Resolves the caller from `Authorization: Bearer <token>`.
+pub(crate) async fn principal(service: &Service, headers: &HeaderMap) -> ApiResult<Principal> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    Ok(service.authenticate(bearer).await?)
+}
+
+async fn healthz() -> Response {
+    axum::Json(json!({ "status": "ok" })).into_response()
+}
+
+async fn readyz(State(service): State<Service>) -> Response {
+    match service.store().ready().await {
+        Ok(()) => axum::Json(json!({ "status": "ready" })).into_response(),
+        Err(e) => ApiError::from(crate::service::ServiceError::from(e)).into_response(),
+    }
+}
+
+async fn catalog() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], CATALOG_JSON).into_response()
+}

@@ -1,0 +1,152 @@
+//! `auditlog serve` and `auditlog demo`.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::DbArgs;
+use crate::demo::{DemoOptions, generate};
+use crate::model::Scope;
+use crate::model::time::now_micros;
+use crate::server::{ServerConfig, bind, shutdown_signal};
+use crate::service::{Limits, Principal};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "AUDITLOG_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Operator token for the /v1/orgs API (unset: the operator API is closed).
+    #[arg(long, env = "AUDITLOG_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
+    /// File holding the operator token (first line).
+    #[arg(
+        long,
+        env = "AUDITLOG_OPERATOR_TOKEN_FILE",
+        conflicts_with = "operator_token"
+    )]
+    pub operator_token_file: Option<std::path::PathBuf>,
+    /// Most events in one ingest request.
+    #[arg(long, env = "AUDITLOG_MAX_BATCH_EVENTS", default_value_t = 1000)]
+    pub max_batch_events: usize,
+    /// Largest ingest request body in bytes.
+    #[arg(long, env = "AUDITLOG_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+impl ServeArgs {
+    fn config(&self) -> anyhow::Result<ServerConfig> {
+        let operator_token = match (&self.operator_token, &self.operator_token_file) {
+            (Some(t), _) => Some(t.trim().to_string()),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                Some(text.lines().next().unwrap_or("").trim().to_string())
+            }
+            (None, None) => None,
+        };
+        if operator_token.as_deref().is_some_and(|t| t.len() < 16) {
+            anyhow::bail!("the operator token must be at least 16 characters");
+        }
+        Ok(ServerConfig {
+            listen: self.listen.clone(),
+            data_dir: self.db.data_dir.clone(),
+            database: self.db.database.clone(),
+            operator_token,
+            limits: Limits {
+                max_batch_events: self.max_batch_events,
+                max_body_bytes: self.max_body_bytes,
+            },
+        })
+    }
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = args.config()?;
+    let bound = bind(&config).await?;
+    tracing::info!(addr = %bound.addr, "auditlog listening");
+    println!("auditlog listening on http://{}", bound.addr);
+    bound.serve(shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// How many events to seed (only when the demo org does not exist yet).
+    #[arg(long, default_value_t = 60_000)]
+    pub events: usize,
+    /// How many days of history to seed.
+    #[arg(long, default_value_t = 90)]
+    pub days: u32,
+    /// Seed and print keys, then exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let config = args.serve.config()?;
+    let bound = bind(&config).await?;
+    let service = bound.service.clone();
+    let op = Principal::Operator;
+    let org = match service.store().get_org("demo").await? {
+        Some(org) => {
+            println!("demo org exists already; not seeding again");
+            org
+        }
+        None => {
+            let created = service
+                .create_org(&op, "demo", Some("Acme Support (demo)"))
+                .await?;
+            let started = std::time::Instant::now();
+            let values = generate(
+                service.catalog(),
+                &DemoOptions {
+                    seed: 42,
+                    now_micros: now_micros() - 60_000_000,
+                    days: args.days,
+                    events: args.events,
+                },
+            );
+            let writer = Principal::Key {
+                key_id: "demo-seed".into(),
+                org: created.org.clone(),
+                scope: Scope::Write,
+            };
+            let total = values.len();
+            for chunk in values.chunks(1000) {
+                service.ingest_values(&writer, chunk.to_vec()).await?;
+            }
+            println!(
+                "seeded {total} events over {} days in {:.1}s",
+                args.days,
+                started.elapsed().as_secs_f64()
+            );
+            created.org
+        }
+    };
+    let read = service
+        .create_key(&op, &org.slug, Scope::Read, "demo read")
+        .await?;
+    let write = service
+        .create_key(&op, &org.slug, Scope::Write, "demo write")
+        .await?;
+    let url = format!("http://{}", bound.addr);
+    println!("\nauditlog demo is ready at {url}");
+    println!("  org:       {}", org.slug);
+    println!("  read key:  {}", read.secret);
+    println!("  write key: {}", write.secret);
+    println!(
+        "\ntry:\n  curl -s -H 'Authorization: Bearer {}' '{url}/v1/events?limit=5&category=configuration'",
+        read.secret
+    );
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    bound.serve(shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,100 @@
+//! Domain types shared by every layer: events as clients send them, organizations, API keys,
+//! timestamps. No HTTP and no SQL here.
+
+pub mod catalog;
+pub mod chain;
+pub mod event;
+pub mod time;
+
+use serde::{Deserialize, Serialize};
+
+pub use catalog::Catalog;
+
+/// What an API key may do. `admin` includes `read` and `write`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "read" => Some(Scope::Read),
+            "write" => Some(Scope::Write),
+            "admin" => Some(Scope::Admin),
+            _ => None,
+        }
+    }
+
+    /// Whether a key of this scope may do what `needed` allows.
+    pub fn allows(self, needed: Scope) -> bool {
+        self == Scope::Admin || self == needed
+    }
+}
+
+/// An organization: the tenant boundary. Every event and key belongs to exactly one.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Org {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    #[serde(serialize_with = "time::serialize_micros")]
+    pub created_at: i64,
+}
+
+/// An API key as listed (never the secret itself).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct KeyInfo {
+    pub id: String,
+    pub org: String,
+    pub scope: Scope,
+    pub name: String,
+    /// The first characters of the secret, enough to recognise it in a list.
+    pub prefix: String,
+    #[serde(serialize_with = "time::serialize_micros")]
+    pub created_at: i64,
+    #[serde(serialize_with = "time::serialize_opt_micros")]
+    pub revoked_at: Option<i64>,
+}
+
+/// Validates an org slug: 2 to 64 characters of `a-z`, `0-9` and `-`, starting with a letter or digit.
+pub fn validate_slug(slug: &str) -> Result<(), String> {
+    let ok_len = (2..=64).contains(&slug.len());
+    let ok_chars = slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let ok_start = slug.bytes().next().is_some_and(|b| b != b'-');
+    if ok_len && ok_chars && ok_start {
+        Ok(())
+    } else {
+        Err("slug must be 2 to 64 characters of a-z, 0-9 and '-', not starting with '-'".into())
+    }
+}
+
+/// A fresh ULID (time-ordered, 80 random bits) as 26 Crockford base32 characters.
+pub fn new_ulid() -> String {
+    let ms = jiff::Timestamp::now().as_millisecond().max(0) as u64;
+    let mut r = [0u8; 16];
+    // getrandom only fails without an OS entropy source; fall back to the clock's nanoseconds
+    // mixed with a counter, which still gives unique, sortable ids in one process.
+    if getrandom::fill(&mut r).is_err() {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let t = jiff::Timestamp::now().as_nanosecond() as u64;
+        r[..8].copy_from_slice(&t.to_le_bytes());
+        r[8..].copy_from_slice(&n.to_le_bytes());
+    }
+    ulid::Ulid::from_parts(ms, u128::from_le_bytes(r)).to_string()
+}

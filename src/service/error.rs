@@ -1,0 +1,76 @@
+//! The service layer's error: a closed set of outcomes, each mapped to one HTTP status and
+//! one stable code by `api::error`.
+
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// One problem with one event of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Position of the event in the request (0-based).
+    pub index: usize,
+    /// Path of the offending member, e.g. `actor.email` or `changes[2].field`; empty for the
+    /// event as a whole.
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// The request as a whole is malformed (bad JSON, bad query parameter).
+    #[error("{message}")]
+    InvalidRequest {
+        message: String,
+        details: Option<serde_json::Value>,
+    },
+    /// One or more events failed validation; nothing was stored.
+    #[error("{} event(s) failed validation; nothing was stored", .0.len())]
+    InvalidEvent(Vec<FieldError>),
+    #[error(
+        "event id {id} (index {index}) was already used for an event with different content; nothing was stored"
+    )]
+    IdConflict { index: usize, id: String },
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ServiceError::InvalidRequest {
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    /// A bad query parameter, named in `details.parameter`.
+    pub fn bad_param(name: &str, message: impl Into<String>) -> Self {
+        ServiceError::InvalidRequest {
+            message: message.into(),
+            details: Some(serde_json::json!({ "parameter": name })),
+        }
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::AlreadyExists(what) => ServiceError::AlreadyExists(what),
+            StoreError::IdConflict { index, id } => ServiceError::IdConflict { index, id },
+            StoreError::Unavailable(m) => ServiceError::Unavailable(m),
+            StoreError::Internal(m) => ServiceError::Internal(m),
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! The service layer: authentication and authorization, event validation, batching rules,
+//! listing. It knows nothing of HTTP and holds no SQL.
+
+pub mod error;
+pub mod keys;
+pub mod query;
+pub mod validate;
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+pub use error::{FieldError, ServiceError};
+
+use crate::model::chain::PreparedEvent;
+use crate::model::time::now_micros;
+use crate::model::{Catalog, KeyInfo, Org, Scope, validate_slug};
+use crate::store::{Appended, NewKey, Store};
+
+/// Limits on ingest requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_batch_events: usize,
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_batch_events: 1000,
+            max_body_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// An org's API key.
+    Key {
+        key_id: String,
+        org: Org,
+        scope: Scope,
+    },
+    /// The platform operator (manages orgs and keys, reads no events).
+    Operator,
+}
+
+/// The body of an ingest request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    Json,
+    Ndjson,
+}
+
+#[derive(Debug, Clone)]
+pub struct IngestReport {
+    pub accepted: usize,
+    pub duplicates: usize,
+    pub events: Vec<Appended>,
+}
+
+/// One page of a listing: canonical event bodies and the cursor for the next page.
+#[derive(Debug, Clone)]
+pub struct EventPage {
+    pub events: Vec<String>,
+    pub next_cursor: Option<String>,
+}
+
+/// An org created with its first admin key.
+#[derive(Debug, Clone)]
+pub struct CreatedOrg {
+    pub org: Org,
+    pub admin_key: CreatedKey,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CreatedKey {
+    #[serde(rename = "key")]
+    pub info: KeyInfo,
+    /// The secret, shown once.
+    pub secret: String,
+}
+
+#[derive(Clone)]
+pub struct Service {
+    store: Arc<dyn Store>,
+    catalog: &'static Catalog,
+    limits: Limits,
+    operator_token_hash: Option<[u8; 32]>,
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Store>, limits: Limits, operator_token: Option<&str>) -> Service {
+        Service {
+            store,
+            catalog: Catalog::builtin(),
+            limits,
+            operator_token_hash: operator_token.map(keys::hash_secret),
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    pub fn catalog(&self) -> &'static Catalog {
+        self.catalog
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Resolves a bearer credential: an org API key or the operator token.
+    pub async fn authenticate(&self, bearer: Option<&str>) -> Result<Principal, ServiceError> {
+        let unauthorized = || {
+            ServiceError::Unauthorized(
+                "missing, invalid or revoked API key; send Authorization: Bearer <key>".into(),
+            )
+        };
+        let token = bearer.ok_or_else(unauthorized)?;
+        let hash = keys::hash_secret(token);
+        if let Some(op) = &self.operator_token_hash
+            && keys::hashes_equal(op, &hash)
+        {
+            return Ok(Principal::Operator);
+        }
+        if !keys::well_formed(token) {
+            return Err(unauthorized());
+        }
+        match self.store.find_key(&hash).await? {
+            Some(rec) if keys::hashes_equal(&rec.secret_hash, &hash) && !rec.revoked => {
+                Ok(Principal::Key {
+                    key_id: rec.key_id,
+                    org: rec.org,
+                    scope: rec.scope,
+                })
+            }
+            _ => Err(unauthorized()),
+        }
+    }
+
+    /// The org whose events `p` may access with `needed`.
+    pub fn org_for<'a>(&self, p: &'a Principal, needed: Scope) -> Result<&'a Org, ServiceError> {
+        match p {
+            Principal::Key { org, scope, .. } if scope.allows(needed) => Ok(org),
+            Principal::Key { scope, .. } => Err(ServiceError::Forbidden(format!(
+                "this {} key cannot do this; it needs a {} or admin key",
+                scope.as_str(),
+                needed.as_str()
+            ))),
+            Principal::Operator => Err(ServiceError::Forbidden(
+                "the operator token manages orgs and keys; use an org API key for events".into(),
+            )),
+        }
+    }
+
+    /// Parses, validates and stores a batch. All or nothing.
+    pub async fn ingest(
+        &self,
+        p: &Principal,
+        body: &[u8],
+        format: BodyFormat,
+    ) -> Result<IngestReport, ServiceError> {
+        self.org_for(p, Scope::Write)?;
+        let values = parse_body(body, format)?;
+        self.ingest_values(p, values).await
+    }
+
+    /// Validates and stores already-parsed events. All or nothing.
+    pub async fn ingest_values(
+        &self,
+        p: &Principal,
+        values: Vec<Value>,
+    ) -> Result<IngestReport, ServiceError> {
+        let org = self.org_for(p, Scope::Write)?;
+        if values.is_empty() {
+            return Err(ServiceError::invalid("the request holds no events"));
+        }
+        if values.len() > self.limits.max_batch_events {
+            return Err(ServiceError::PayloadTooLarge(format!(
+                "the batch has {} events; the limit is {}",
+                values.len(),
+                self.limits.max_batch_events
+            )));
+        }
+        let now = now_micros();
+        let mut errors = Vec::new();
+        let mut prepared: Vec<PreparedEvent> = Vec::with_capacity(values.len());
+        for (index, v) in values.into_iter().enumerate() {
+            if let Some(ev) = validate::prepare(self.catalog, &org.slug, index, v, now, &mut errors)
+            {
+                prepared.push(ev);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::InvalidEvent(errors));
+        }
+        let events = self.store.append(org, prepared).await?;
+        let duplicates = events.iter().filter(|e| e.duplicate).count();
+        Ok(IngestReport {
+            accepted: events.len() - duplicates,
+            duplicates,
+            events,
+        })
+    }
+
+    pub async fn list_events(
+        &self,
+        p: &Principal,
+        raw_query: &str,
+    ) -> Result<EventPage, ServiceError> {
+        let org = self.org_for(p, Scope::Read)?;
+        let req = query::parse_list(self.catalog, org.id, raw_query)?;
+        if req.empty {
+            return Ok(EventPage {
+                events: Vec::new(),
+                next_cursor: None,
+            });
+        }
+        let limit = req.query.limit;
+        let mut q = req.query.clone();
+        q.limit = limit + 1;
+        let mut rows = self.store.query(org, &q).await?;
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last()
+                .map(|r| query::encode_cursor(r.occurred_at, r.seq, &req.fingerprint))
+        } else {
+            None
+        };
+        Ok(EventPage {
+            events: rows.into_iter().map(|r| r.body).collect(),
+            next_cursor,
+        })
+    }
+
+    pub async fn get_event(&self, p: &Principal, id: &str) -> Result<String, ServiceError> {
+        let org = self.org_for(p, Scope::Read)?;
+        let not_found = || ServiceError::NotFound(format!("no event with id {id:?}"));
+        if !validate::valid_event_id(id) {
+            return Err(not_found());
+        }
+        match self.store.get_event(org, id).await? {
+            Some(row) => Ok(row.body),
+            None => Err(not_found()),
+        }
+    }
+
+    // ---- orgs and keys ----
+
+    fn require_operator(&self, p: &Principal) -> Result<(), ServiceError> {
+        match p {
+            Principal::Operator => Ok(()),
+            Principal::Key { .. } => Err(ServiceError::Forbidden(
+                "only the operator token can manage organizations".into(),
+            )),
+        }
+    }
+
+    /// The org `slug` if `p` may manage its keys: the operator, or that org's admin key.
+    async fn managed_org(&self, p: &Principal, slug: &str) -> Result<Org, ServiceError> {
+        let not_found = || ServiceError::NotFound(format!("no organization {slug:?}"));
+        match p {
+            Principal::Operator => self.store.get_org(slug).await?.ok_or_else(not_found),
+            Principal::Key { org, scope, .. } if org.slug == slug => {
+                if *scope == Scope::Admin {
+                    Ok(org.clone())
+                } else {
+                    Err(ServiceError::Forbidden(
+                        "managing keys needs an admin key".into(),
+                    ))
+                }
+            }
+            // Another org looks exactly like a missing one.
+            Principal::Key { .. } => Err(not_found()),
+        }
+    }
+
+    pub async fn create_org(
+        &self,
+        p: &Principal,
+        slug: &str,
+        name: Option<&str>,
+    ) -> Result<CreatedOrg, ServiceError> {
+        self.require_operator(p)?;
+        validate_slug(slug).map_err(|m| ServiceError::InvalidRequest {
+            message: m,
+            details: Some(serde_json::json!({ "field": "slug" })),
+        })?;
+        let name = name.unwrap_or(slug);
+        if name.is_empty() || name.len() > validate::MAX_NAME || name.chars().any(char::is_control)
+        {
+            return Err(ServiceError::InvalidRequest {
+                message: format!(
+                    "name must be 1 to {} bytes without control characters",
+                    validate::MAX_NAME
+                ),
+                details: Some(serde_json::json!({ "field": "name" })),
+            });
+        }
+        let org = self.store.create_org(slug, name).await?;
+        let admin_key = self.new_key(&org, Scope::Admin, "first admin key").await?;
+        Ok(CreatedOrg { org, admin_key })
+    }
+
+    pub async fn list_orgs(&self, p: &Principal) -> Result<Vec<Org>, ServiceError> {
+        self.require_operator(p)?;
+        Ok(self.store.list_orgs().await?)
+    }
+
+    pub async fn create_key(
+        &self,
+        p: &Principal,
+        slug: &str,
+        scope: Scope,
+        name: &str,
+    ) -> Result<CreatedKey, ServiceError> {
+        let org = self.managed_org(p, slug).await?;
+        if name.len() > validate::MAX_NAME || name.chars().any(char::is_control) {
+            return Err(ServiceError::InvalidRequest {
+                message: format!(
+                    "name must be at most {} bytes without control characters",
+                    validate::MAX_NAME
+                ),
+                details: Some(serde_json::json!({ "field": "name" })),
+            });
+        }
+        self.new_key(&org, scope, name).await
+    }
+
+    async fn new_key(
+        &self,
+        org: &Org,
+        scope: Scope,
+        name: &str,
+    ) -> Result<CreatedKey, ServiceError> {
+        let generated = keys::generate().map_err(ServiceError::Internal)?;
+        let info = self
+            .store
+            .create_key(
+                org,
+                NewKey {
+                    id: keys::new_key_id(),
+                    scope,
+                    name: name.to_string(),
+                    prefix: generated.display_prefix,
+                    secret_hash: generated.secret_hash,
+                },
+            )
+            .await?;
+        Ok(CreatedKey {
+            info,
+            secret: generated.secret,
+        })
+    }
+
+    pub async fn list_keys(&self, p: &Principal, slug: &str) -> Result<Vec<KeyInfo>, ServiceError> {
+        let org = self.managed_org(p, slug).await?;
+        Ok(self.store.list_keys(&org).await?)
+    }
+
+    pub async fn revoke_key(
+        &self,
+        p: &Principal,
+        slug: &str,
+        key_id: &str,
+    ) -> Result<(), ServiceError> {
+        let org = self.managed_org(p, slug).await?;
+        if self.store.revoke_key(&org, key_id).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound(format!(
+                "no active key {key_id:?} in organization {slug:?}"
+            )))
+        }
+    }
+
+    /// Resolves an org by slug for operator tooling (CLI).
+    pub async fn org(&self, slug: &str) -> Result<Org, ServiceError> {
+        self.managed_org(&Principal::Operator, slug).await
+    }
+}
+
+/// Splits a request body into event values: one object, `{"events": [...]}`, a JSON array,
+/// or NDJSON (one object per line). Malformed JSON names the line and column.
+fn parse_body(body: &[u8], format: BodyFormat) -> Result<Vec<Value>, ServiceError> {
+    let text = std::str::from_utf8(body).map_err(|e| {
+        ServiceError::invalid(format!(
+            "the body is not valid UTF-8 (at byte {})",
+            e.valid_up_to()
+        ))
+    })?;
+    match format {
+        BodyFormat::Ndjson => {
+            let mut out = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let v: Value =
+                    serde_json::from_str(line).map_err(|e| ServiceError::InvalidRequest {
+                        message: format!("line {}: malformed JSON: {e}", i + 1),
+                        details: Some(serde_json::json!({ "line": i + 1, "column": e.column() })),
+                    })?;
+                out.push(v);
+            }
+            Ok(out)
+        }
+        BodyFormat::Json => {
+            let v: Value =
+                serde_json::from_str(text).map_err(|e| ServiceError::InvalidRequest {
+                    message: format!("malformed JSON: {e}"),
+                    details: Some(serde_json::json!({ "line": e.line(), "column": e.column() })),
+                })?;
+            match v {
+                Value::Array(items) => Ok(items),
+                Value::Object(mut map) if map.contains_key("events") => {
+                    if map.len() != 1 {
+                        return Err(ServiceError::invalid(
+                            "a batch object holds only \"events\"",
+                        ));
+                    }
+                    match map.remove("events") {
+                        Some(Value::Array(items)) => Ok(items),
+                        _ => Err(ServiceError::invalid("\"events\" must be an array")),
+                    }
+                }
+                obj @ Value::Object(_) => Ok(vec![obj]),
+                _ => Err(ServiceError::invalid(
+                    "the body must be an event object, {\"events\": [...]}, or an array of events",
+                )),
+            }
+        }
+    }
+}

@@ -1,0 +1,718 @@
+//! The embedded SQLite backend (rusqlite, bundled SQLite, WAL, `synchronous=FULL`).
+//!
+//! One writer thread owns the only writing connection. Appends from concurrent requests queue
+//! on a channel; the writer drains whatever is waiting (up to [`MAX_GROUP_EVENTS`]) and commits
+//! it in one transaction, each request inside its own savepoint so that one bad request never
+//! affects another (group commit). Replies are sent only after `COMMIT` returned, so an
+//! acknowledged event is on disk. Readers use a small pool of read-only connections, which WAL
+//! lets run beside the writer.
+//!
+//! Events are keyed by `pk = (org_id << 40) | seq`: the rowid is the per-org sequence, so the
+//! table needs no separate `(org_id, seq)` index and each org's events are stored in seq order.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::mpsc::{Receiver, Sender, channel, error::TryRecvError};
+use tokio::sync::{Semaphore, oneshot};
+
+use super::{
+    Appended, EventQuery, EventRow, KeyRecord, NewKey, Order, Store, StoreError, StoreResult,
+};
+use crate::model::chain::{PreparedEvent, ZERO_HASH, seal};
+use crate::model::time::now_micros;
+use crate::model::{KeyInfo, Org, Scope};
+
+/// Most events one group commit takes before it commits.
+pub const MAX_GROUP_EVENTS: usize = 20_000;
+const SEQ_BITS: u32 = 40;
+const READERS: usize = 8;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE orgs (
+    id         INTEGER PRIMARY KEY,
+    slug       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+    id          TEXT PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES orgs(id),
+    scope       TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    prefix      TEXT NOT NULL,
+    secret_hash BLOB NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER
+);
+CREATE INDEX api_keys_org ON api_keys (org_id);
+CREATE TABLE events (
+    pk           INTEGER PRIMARY KEY,  -- (org_id << 40) | seq
+    org_id       INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    id           TEXT NOT NULL,
+    occurred_at  INTEGER NOT NULL,     -- microseconds since the epoch
+    recorded_at  INTEGER NOT NULL,
+    action       TEXT NOT NULL,
+    entity_id    TEXT NOT NULL,
+    actor_type   TEXT NOT NULL,
+    actor_id     TEXT,
+    content_hash BLOB NOT NULL,
+    hash         BLOB NOT NULL,
+    body         TEXT NOT NULL          -- canonical JSON, hash included
+);
+CREATE UNIQUE INDEX events_org_id ON events (org_id, id);
+CREATE INDEX events_org_time ON events (org_id, occurred_at);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"#];
+
+fn pk(org_id: i64, seq: u64) -> i64 {
+    (org_id << SEQ_BITS) | seq as i64
+}
+
+fn classify(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(
+            ErrorCode::DatabaseBusy
+            | ErrorCode::DatabaseLocked
+            | ErrorCode::DiskFull
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::CannotOpen
+            | ErrorCode::ReadOnly,
+        ) => StoreError::Unavailable(e.to_string()),
+        _ => StoreError::Internal(e.to_string()),
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        classify(e)
+    }
+}
+
+type Reply<T> = oneshot::Sender<StoreResult<T>>;
+
+enum WriteOp {
+    Append {
+        org_id: i64,
+        events: Vec<PreparedEvent>,
+        reply: Reply<Vec<Appended>>,
+    },
+    Exec(Box<dyn FnOnce(&mut Connection) + Send>),
+}
+
+pub struct SqliteStore {
+    writer: Sender<WriteOp>,
+    readers: Mutex<Vec<Connection>>,
+    permits: Semaphore,
+    path: PathBuf,
+}
+
+fn configure(conn: &Connection, cache_kib: i64) -> StoreResult<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -cache_kib)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+fn open_reader(path: &Path) -> StoreResult<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn, 16 * 1024)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version as usize > MIGRATIONS.len() {
+        return Err(StoreError::Internal(format!(
+            "database schema version {version} is newer than this binary ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file, applies migrations and starts the writer.
+    pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        let mut conn = Connection::open(path)?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Internal(format!(
+                "could not enable WAL journal mode (got {mode})"
+            )));
+        }
+        configure(&conn, 256 * 1024)?;
+        migrate(&mut conn)?;
+        let (tx, rx) = channel(1024);
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(SqliteStore {
+            writer: tx,
+            readers: Mutex::new(Vec::new()),
+            permits: Semaphore::new(READERS),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Runs `f` on the writer connection, in order with appends.
+    async fn exec<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let (reply, rx) = oneshot::channel();
+        let op = WriteOp::Exec(Box::new(move |conn| {
+            let _ = reply.send(f(conn));
+        }));
+        self.send(op).await?;
+        rx.await
+            .map_err(|_| StoreError::Unavailable("the writer stopped".into()))?
+    }
+
+    /// Queues an op for the writer; waits when the queue is full (back-pressure).
+    async fn send(&self, op: WriteOp) -> StoreResult<()> {
+        self.writer
+            .send(op)
+            .await
+            .map_err(|_| StoreError::Unavailable("the writer stopped".into()))
+    }
+
+    /// Runs `f` on a pooled read-only connection on the blocking thread pool.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Unavailable("store closed".into()))?;
+        let pooled = self.readers.lock().ok().and_then(|mut v| v.pop());
+        let conn = match pooled {
+            Some(c) => c,
+            None => open_reader(&self.path)?,
+        };
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let r = f(&conn);
+            (conn, r)
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("reader task failed: {e}")))?;
+        if let Ok(mut v) = self.readers.lock() {
+            v.push(conn);
+        }
+        result
+    }
+}
+
+fn org_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Org> {
+    Ok(Org {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        name: r.get(2)?,
+        created_at: r.get(3)?,
+    })
+}
+
+fn key_from_row(r: &rusqlite::Row<'_>, org: &str) -> rusqlite::Result<KeyInfo> {
+    let scope: String = r.get(1)?;
+    Ok(KeyInfo {
+        id: r.get(0)?,
+        org: org.to_string(),
+        scope: Scope::parse(&scope).unwrap_or(Scope::Read),
+        name: r.get(2)?,
+        prefix: r.get(3)?,
+        created_at: r.get(4)?,
+        revoked_at: r.get(5)?,
+    })
+}
+
+fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        seq: r.get::<_, i64>(0)? as u64,
+        occurred_at: r.get(1)?,
+        body: r.get(2)?,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_org(&self, slug: &str, name: &str) -> StoreResult<Org> {
+        let (slug, name) = (slug.to_string(), name.to_string());
+        self.exec(move |conn| {
+            let created_at = now_micros();
+            let res = conn.execute(
+                "INSERT INTO orgs (slug, name, created_at) VALUES (?1, ?2, ?3)",
+                params![slug, name, created_at],
+            );
+            match res {
+                Ok(_) => Ok(Org {
+                    id: conn.last_insert_rowid(),
+                    slug,
+                    name,
+                    created_at,
+                }),
+                Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                    Err(StoreError::AlreadyExists(format!("org {slug}")))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    async fn get_org(&self, slug: &str) -> StoreResult<Option<Org>> {
+        let slug = slug.to_string();
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT id, slug, name, created_at FROM orgs WHERE slug = ?1")?
+                .query_row([slug], org_from_row)
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn list_orgs(&self) -> StoreResult<Vec<Org>> {
+        self.read(|conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT id, slug, name, created_at FROM orgs ORDER BY slug")?;
+            let rows = stmt.query_map([], org_from_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn create_key(&self, org: &Org, key: NewKey) -> StoreResult<KeyInfo> {
+        let org = org.clone();
+        self.exec(move |conn| {
+            let created_at = now_micros();
+            conn.execute(
+                "INSERT INTO api_keys (id, org_id, scope, name, prefix, secret_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    key.id,
+                    org.id,
+                    key.scope.as_str(),
+                    key.name,
+                    key.prefix,
+                    &key.secret_hash[..],
+                    created_at
+                ],
+            )?;
+            Ok(KeyInfo {
+                id: key.id,
+                org: org.slug,
+                scope: key.scope,
+                name: key.name,
+                prefix: key.prefix,
+                created_at,
+                revoked_at: None,
+            })
+        })
+        .await
+    }
+
+    async fn list_keys(&self, org: &Org) -> StoreResult<Vec<KeyInfo>> {
+        let org = org.clone();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, scope, name, prefix, created_at, revoked_at FROM api_keys
+                 WHERE org_id = ?1 ORDER BY created_at, id",
+            )?;
+            let rows = stmt.query_map([org.id], |r| key_from_row(r, &org.slug))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn revoke_key(&self, org: &Org, key_id: &str) -> StoreResult<bool> {
+        let (org_id, key_id) = (org.id, key_id.to_string());
+        self.exec(move |conn| {
+            let n = conn.execute(
+                "UPDATE api_keys SET revoked_at = ?1
+                 WHERE org_id = ?2 AND id = ?3 AND revoked_at IS NULL",
+                params![now_micros(), org_id, key_id],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn find_key(&self, secret_hash: &[u8; 32]) -> StoreResult<Option<KeyRecord>> {
+        let h = *secret_hash;
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT k.id, k.scope, k.secret_hash, k.revoked_at, o.id, o.slug, o.name, o.created_at
+                 FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.secret_hash = ?1",
+            )?;
+            let rec = stmt
+                .query_row([&h[..]], |r| {
+                    let scope: String = r.get(1)?;
+                    let stored: Vec<u8> = r.get(2)?;
+                    let revoked: Option<i64> = r.get(3)?;
+                    Ok((r.get::<_, String>(0)?, scope, stored, revoked, Org {
+                        id: r.get(4)?,
+                        slug: r.get(5)?,
+                        name: r.get(6)?,
+                        created_at: r.get(7)?,
+                    }))
+                })
+                .optional()?;
+            Ok(rec.and_then(|(key_id, scope, stored, revoked, org)| {
+                Some(KeyRecord {
+                    key_id,
+                    org,
+                    scope: Scope::parse(&scope)?,
+                    secret_hash: stored.try_into().ok()?,
+                    revoked: revoked.is_some(),
+                })
+            }))
+        })
+        .await
+    }
+
+    async fn append(&self, org: &Org, events: Vec<PreparedEvent>) -> StoreResult<Vec<Appended>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (reply, rx) = oneshot::channel();
+        self.send(WriteOp::Append {
+            org_id: org.id,
+            events,
+            reply,
+        })
+        .await?;
+        rx.await
+            .map_err(|_| StoreError::Unavailable("the writer stopped".into()))?
+    }
+
+    async fn query(&self, org: &Org, q: &EventQuery) -> StoreResult<Vec<EventRow>> {
+        let (org_id, q) = (org.id, q.clone());
+        self.read(move |conn| {
+            let (sql, params) = build_query(org_id, &q);
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(params), row_to_event)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn get_event(&self, org: &Org, id: &str) -> StoreResult<Option<EventRow>> {
+        let (org_id, id) = (org.id, id.to_string());
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT seq, occurred_at, body FROM events WHERE org_id = ?1 AND id = ?2",
+                )?
+                .query_row(params![org_id, id], row_to_event)
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn events_by_seq(
+        &self,
+        org: &Org,
+        from_seq: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<EventRow>> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, occurred_at, body FROM events
+                 WHERE pk >= ?1 AND pk < ?2 ORDER BY pk LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(
+                params![pk(org_id, from_seq), pk(org_id + 1, 0), limit as i64],
+                row_to_event,
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn ready(&self) -> StoreResult<()> {
+        self.read(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await?;
+        self.exec(|_| Ok(())).await
+    }
+}
+
+fn in_list(sql: &mut String, params: &mut Vec<SqlValue>, column: &str, values: &[String]) {
+    sql.push_str(" AND ");
+    sql.push_str(column);
+    sql.push_str(" IN (");
+    for (i, v) in values.iter().enumerate() {
+        sql.push_str(if i == 0 { "?" } else { ",?" });
+        params.push(SqlValue::Text(v.clone()));
+    }
+    sql.push(')');
+}
+
+/// Builds the listing query. It walks `events_org_time` in order and stops at `limit`.
+fn build_query(org_id: i64, q: &EventQuery) -> (String, Vec<SqlValue>) {
+    let mut sql = String::from("SELECT seq, occurred_at, body FROM events WHERE org_id = ?");
+    let mut p = vec![SqlValue::Integer(org_id)];
+    if let Some(from) = q.from {
+        sql.push_str(" AND occurred_at >= ?");
+        p.push(SqlValue::Integer(from));
+    }
+    if let Some(to) = q.to {
+        sql.push_str(" AND occurred_at < ?");
+        p.push(SqlValue::Integer(to));
+    }
+    if let Some(a) = &q.actions {
+        in_list(&mut sql, &mut p, "action", a);
+    }
+    if let Some(v) = &q.entity_ids {
+        in_list(&mut sql, &mut p, "entity_id", v);
+    }
+    if let Some(v) = &q.actor_ids {
+        in_list(&mut sql, &mut p, "actor_id", v);
+    }
+    if let Some(v) = &q.actor_types {
+        in_list(&mut sql, &mut p, "actor_type", v);
+    }
+    let (cmp, dir) = match q.order {
+        Order::Asc => (">", "ASC"),
+        Order::Desc => ("<", "DESC"),
+    };
+    if let Some((t, seq)) = q.after {
+        sql.push_str(&format!(
+            " AND occurred_at {cmp}= ? AND (occurred_at {cmp} ? OR pk {cmp} ?)"
+        ));
+        p.push(SqlValue::Integer(t));
+        p.push(SqlValue::Integer(t));
+        p.push(SqlValue::Integer(pk(org_id, seq)));
+    }
+    sql.push_str(&format!(" ORDER BY occurred_at {dir}, pk {dir} LIMIT ?"));
+    p.push(SqlValue::Integer(q.limit as i64));
+    (sql, p)
+}
+
+struct Pending {
+    org_id: i64,
+    events: Vec<PreparedEvent>,
+    reply: Reply<Vec<Appended>>,
+}
+
+type Head = (u64, [u8; 32]);
+
+fn writer_loop(mut conn: Connection, mut rx: Receiver<WriteOp>) {
+    let mut heads: HashMap<i64, Head> = HashMap::new();
+    while let Some(op) = rx.blocking_recv() {
+        let first = match op {
+            WriteOp::Exec(f) => {
+                f(&mut conn);
+                continue;
+            }
+            WriteOp::Append {
+                org_id,
+                events,
+                reply,
+            } => Pending {
+                org_id,
+                events,
+                reply,
+            },
+        };
+        let mut count = first.events.len();
+        let mut group = vec![first];
+        let mut after = None;
+        while count < MAX_GROUP_EVENTS {
+            match rx.try_recv() {
+                Ok(WriteOp::Append {
+                    org_id,
+                    events,
+                    reply,
+                }) => {
+                    count += events.len();
+                    group.push(Pending {
+                        org_id,
+                        events,
+                        reply,
+                    });
+                }
+                Ok(WriteOp::Exec(f)) => {
+                    after = Some(f);
+                    break;
+                }
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        commit_group(&mut conn, &mut heads, group);
+        if let Some(f) = after {
+            f(&mut conn);
+        }
+    }
+}
+
+fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Vec<Pending>) {
+    let recorded_at = now_micros();
+    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            let err = classify(e);
+            for p in group {
+                let _ = p.reply.send(Err(clone_err(&err)));
+            }
+            return;
+        }
+    };
+    let mut pending_heads: HashMap<i64, Head> = HashMap::new();
+    let mut results = Vec::with_capacity(group.len());
+    for p in &group {
+        let r = append_request(&mut tx, heads, &mut pending_heads, p, recorded_at);
+        results.push(r);
+    }
+    match tx.commit() {
+        Ok(()) => {
+            heads.extend(pending_heads);
+            for (p, r) in group.into_iter().zip(results) {
+                let _ = p.reply.send(r);
+            }
+        }
+        Err(e) => {
+            heads.clear();
+            let err = classify(e);
+            for p in group {
+                let _ = p.reply.send(Err(clone_err(&err)));
+            }
+        }
+    }
+}
+
+fn clone_err(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        other => StoreError::Internal(other.to_string()),
+    }
+}
+
+fn load_head(conn: &Connection, org_id: i64) -> StoreResult<Head> {
+    let head = conn
+        .prepare_cached(
+            "SELECT seq, hash FROM events WHERE pk >= ?1 AND pk < ?2 ORDER BY pk DESC LIMIT 1",
+        )?
+        .query_row(params![pk(org_id, 0), pk(org_id + 1, 0)], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?))
+        })
+        .optional()?;
+    match head {
+        None => Ok((0, ZERO_HASH)),
+        Some((seq, hash)) => {
+            let hash: [u8; 32] = hash.try_into().map_err(|_| {
+                StoreError::Internal(format!("stored hash of seq {seq} is not 32 bytes"))
+            })?;
+            Ok((seq, hash))
+        }
+    }
+}
+
+/// Appends one request's events inside a savepoint; on any error the savepoint is rolled back
+/// and the request fails alone.
+fn append_request(
+    tx: &mut rusqlite::Transaction<'_>,
+    heads: &HashMap<i64, Head>,
+    pending_heads: &mut HashMap<i64, Head>,
+    p: &Pending,
+    recorded_at: i64,
+) -> StoreResult<Vec<Appended>> {
+    let sp = tx.savepoint()?;
+    let mut head = match pending_heads
+        .get(&p.org_id)
+        .or_else(|| heads.get(&p.org_id))
+    {
+        Some(h) => *h,
+        None => load_head(&sp, p.org_id)?,
+    };
+    let mut out = Vec::with_capacity(p.events.len());
+    let mut seen: HashMap<&str, (u64, [u8; 32])> = HashMap::new();
+    {
+        let mut lookup = sp
+            .prepare_cached("SELECT seq, content_hash FROM events WHERE org_id = ?1 AND id = ?2")?;
+        let mut insert = sp.prepare_cached(
+            "INSERT INTO events (pk, org_id, seq, id, occurred_at, recorded_at, action, entity_id,
+                                 actor_type, actor_id, content_hash, hash, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        for (index, ev) in p.events.iter().enumerate() {
+            if !ev.id_generated {
+                let earlier = match seen.get(ev.id.as_str()) {
+                    Some(e) => Some(*e),
+                    None => lookup
+                        .query_row(params![p.org_id, ev.id], |r| {
+                            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?))
+                        })
+                        .optional()?
+                        .map(|(seq, h)| (seq, h.try_into().unwrap_or([0u8; 32]))),
+                };
+                if let Some((seq, content_hash)) = earlier {
+                    if content_hash != ev.content_hash {
+                        return Err(StoreError::IdConflict {
+                            index,
+                            id: ev.id.clone(),
+                        });
+                    }
+                    out.push(Appended {
+                        id: ev.id.clone(),
+                        seq,
+                        duplicate: true,
+                    });
+                    continue;
+                }
+            }
+            let seq = head.0 + 1;
+            let sealed = seal(ev, seq, &head.1, recorded_at);
+            insert.execute(params![
+                pk(p.org_id, seq),
+                p.org_id,
+                seq as i64,
+                ev.id,
+                ev.occurred_at,
+                recorded_at,
+                ev.action,
+                ev.entity_id,
+                ev.actor_type,
+                ev.actor_id,
+                &ev.content_hash[..],
+                &sealed.hash[..],
+                sealed.body,
+            ])?;
+            seen.insert(ev.id.as_str(), (seq, ev.content_hash));
+            head = (seq, sealed.hash);
+            out.push(Appended {
+                id: ev.id.clone(),
+                seq,
+                duplicate: false,
+            });
+        }
+    }
+    sp.commit()?;
+    pending_heads.insert(p.org_id, head);
+    Ok(out)
+}
