@@ -1,0 +1,171 @@
+//! The built binary, run like an operator would.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_auditlog"))
+}
+
+fn run_ok(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn operator_commands_then_emit_and_query_against_the_real_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+
+    let created: Value = serde_json::from_str(&run_ok(bin().args([
+        "org",
+        "create",
+        "acme",
+        "--name",
+        "Acme",
+        "--json",
+        "--data-dir",
+        data,
+    ])))
+    .unwrap();
+    assert_eq!(created["org"]["slug"], "acme");
+    let write: Value = serde_json::from_str(&run_ok(bin().args([
+        "key",
+        "create",
+        "--org",
+        "acme",
+        "--scope",
+        "write",
+        "--json",
+        "--data-dir",
+        data,
+    ])))
+    .unwrap();
+    let read: Value = serde_json::from_str(&run_ok(bin().args([
+        "key",
+        "create",
+        "--org",
+        "acme",
+        "--scope",
+        "read",
+        "--name",
+        "reports",
+        "--json",
+        "--data-dir",
+        data,
+    ])))
+    .unwrap();
+    let listed = run_ok(bin().args(["key", "list", "--org", "acme", "--data-dir", data]));
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    assert!(
+        !listed.contains(write["secret"].as_str().unwrap()),
+        "secrets are never listed"
+    );
+
+    let dup = bin()
+        .args(["org", "create", "acme", "--data-dir", data])
+        .output()
+        .unwrap();
+    assert_eq!(dup.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+
+    let w = write["secret"].as_str().unwrap();
+    let r = read["secret"].as_str().unwrap();
+    let out = run_ok(bin().args([
+        "emit",
+        "--url",
+        &url,
+        "--key",
+        w,
+        "--action",
+        "rule.updated",
+        "--entity-id",
+        "r_9",
+        "--entity-name",
+        "Route VIP customers",
+        "--actor-id",
+        "u_1",
+        "--actor-name",
+        "Ana Lima",
+        "--changes",
+        r#"[{"field":"conditions","old":"tier = gold","new":"tier in (gold, platinum)"}]"#,
+    ]));
+    assert!(out.contains("as seq 1"), "{out}");
+    run_ok(bin().args([
+        "emit",
+        "--url",
+        &url,
+        "--key",
+        w,
+        "--action",
+        "ticket.closed",
+        "--entity-id",
+        "t_1",
+        "--system",
+        "--via-type",
+        "rule",
+        "--via-name",
+        "Auto-close",
+    ]));
+
+    let table = run_ok(bin().args(["query", "--url", &url, "--key", r]));
+    assert!(
+        table.contains("Route VIP customers (r_9)") && table.contains("Ana Lima"),
+        "{table}"
+    );
+    assert!(table.contains("System via rule Auto-close"), "{table}");
+    let json = run_ok(bin().args([
+        "query",
+        "--url",
+        &url,
+        "--key",
+        r,
+        "--json",
+        "--category",
+        "configuration",
+    ]));
+    let lines: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["changes"][0]["new"], "tier in (gold, platinum)");
+
+    let bad = bin()
+        .args(["query", "--url", &url, "--key", r, "--verb", "exploded"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown verb"));
+    drop(server);
+}

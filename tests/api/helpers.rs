@@ -1,0 +1,180 @@
+//! Test harness: start the real server on a random port with a fresh data dir, talk HTTP.
+
+use std::net::SocketAddr;
+
+use auditlog::server::{ServerConfig, bind};
+use auditlog::service::Limits;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const OPERATOR: &str = "operator-token-for-tests-0123456789";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: Client,
+    pub _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub struct OrgKeys {
+    pub admin: String,
+    pub read: String,
+    pub write: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Limits::default()).await
+}
+
+pub async fn spawn_app_with(limits: Limits) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        database: None,
+        operator_token: Some(OPERATOR.into()),
+        limits,
+    };
+    let bound = bind(&config).await.expect("server binds");
+    let addr = bound.addr;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(bound.serve(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        addr,
+        client: Client::new(),
+        _dir: dir,
+        shutdown: Some(tx),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str, key: &str) -> (StatusCode, Value) {
+        let r = self.get(path, key).await;
+        let status = r.status();
+        (status, r.json().await.expect("json body"))
+    }
+
+    pub async fn post_json(&self, path: &str, key: &str, body: &Value) -> (StatusCode, Value) {
+        self.post_raw(path, key, "application/json", body.to_string())
+            .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        key: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(key)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status();
+        let text = r.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn ingest(&self, key: &str, events: Vec<Value>) -> (StatusCode, Value) {
+        self.post_json("/v1/events", key, &json!({ "events": events }))
+            .await
+    }
+
+    /// Creates an org through the operator API, plus read and write keys.
+    pub async fn org(&self, slug: &str) -> OrgKeys {
+        let (s, v) = self
+            .post_json(
+                "/v1/orgs",
+                OPERATOR,
+                &json!({ "slug": slug, "name": format!("{slug} Inc") }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let admin = v["admin_key"]["secret"]
+            .as_str()
+            .expect("secret")
+            .to_string();
+        let key = |scope: &'static str| {
+            let admin = admin.clone();
+            async move {
+                let (s, v) = self
+                    .post_json(
+                        &format!("/v1/orgs/{slug}/keys"),
+                        &admin,
+                        &json!({ "scope": scope, "name": scope }),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::CREATED, "{v}");
+                v["secret"].as_str().expect("secret").to_string()
+            }
+        };
+        let read = key("read").await;
+        let write = key("write").await;
+        OrgKeys { admin, read, write }
+    }
+
+    /// Every event of the org, oldest first, following cursors.
+    pub async fn all_events(&self, key: &str, filters: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path = format!("/v1/events?order=asc&limit=1000{filters}");
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let (s, v) = self.get_json(&path, key).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            out.extend(v["events"].as_array().expect("events").iter().cloned());
+            match v["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => return out,
+            }
+        }
+    }
+}
+
+/// A valid event; `n` makes names and ids distinct.
+pub fn event(action: &str, n: usize) -> Value {
+    let entity_type = action.split('.').next().unwrap();
+    json!({
+        "action": action,
+        "entity": { "type": entity_type, "id": format!("{entity_type}_{n}"), "name": format!("{entity_type} number {n}") },
+        "actor": { "type": "user", "id": format!("u_{}", n % 3), "name": format!("Agent {}", n % 3), "email": format!("agent{}@acme.test", n % 3) },
+        "context": { "ip": "203.0.113.5", "user_agent": "test" }
+    })
+}
+
+pub fn error_code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("<no error code>")
+}
