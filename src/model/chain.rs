@@ -241,3 +241,125 @@ pub fn decode_hash(s: &str) -> Option<[u8; 32]> {
     hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::event::{ActorType, EventInput};
+    use proptest::prelude::*;
+
+    fn prepared(name: &str, meta: Value, n: i64) -> PreparedEvent {
+        let input: EventInput = serde_json::from_value(serde_json::json!({
+            "action": "rule.updated",
+            "entity": {"type": "rule", "id": format!("r_{n}"), "name": name},
+            "actor": {"type": "user", "id": "u_1", "email": "a@b.test"},
+            "via": {"type": "macro", "id": "m_1"},
+            "related": [{"type": "ticket", "id": "t_1", "role": "source"}],
+            "changes": [{"field": "conditions", "old": 1e21, "new": [0.1, -0.0, "\u{2028}"]}],
+            "metadata": meta,
+        }))
+        .unwrap();
+        assert_eq!(input.actor.kind, ActorType::User);
+        PreparedEvent::new(EventParts {
+            id: &format!("evt_{n}"),
+            id_generated: false,
+            org: "acme",
+            occurred_at: 1_700_000_000_000_000 + n,
+            category: "configuration",
+            action: &input.action,
+            entity: &input.entity,
+            actor: &input.actor,
+            via: input.via.as_ref(),
+            related: &input.related,
+            changes: &input.changes,
+            context: &input.context,
+            metadata: &input.metadata,
+            content_hash: [7; 32],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn sealed_body_is_the_jcs_of_the_whole_event() {
+        let p = prepared(
+            "Route \"VIP\" ✓",
+            serde_json::json!({"z": 1, "a": {"é": 2, "b": null}}),
+            1,
+        );
+        let sealed = seal(&p, 42, &[9; 32], 1_700_000_000_123_456);
+        let v: Value = serde_json::from_str(&sealed.body).unwrap();
+        assert_eq!(
+            serde_jcs::to_string(&v).unwrap(),
+            sealed.body,
+            "stored body is canonical"
+        );
+        let mut without = v.as_object().unwrap().clone();
+        without.remove("hash");
+        let expect: [u8; 32] = Sha256::digest(serde_jcs::to_vec(&without).unwrap()).into();
+        assert_eq!(sealed.hash, expect);
+        assert_eq!(v["seq"], 42);
+        assert_eq!(v["prev_hash"], "09".repeat(32));
+        assert_eq!(v["recorded_at"], "2023-11-14T22:13:20.123456Z");
+        assert_eq!(verify_body(&sealed.body).unwrap().seq, 42);
+    }
+
+    fn chain(names: &[String]) -> Vec<String> {
+        let mut prev = ZERO_HASH;
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let s = seal(
+                    &prepared(name, serde_json::json!({}), i as i64),
+                    i as u64 + 1,
+                    &prev,
+                    5,
+                );
+                prev = s.hash;
+                s.body
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn an_untouched_chain_verifies(names in prop::collection::vec("\\PC{1,24}", 1..40)) {
+            let bodies = chain(&names);
+            prop_assert_eq!(verify_chain(bodies.iter().map(String::as_str)), Ok(names.len() as u64));
+        }
+
+        #[test]
+        fn any_edit_removal_or_swap_is_detected_at_its_seq(
+            names in prop::collection::vec("[a-z]{1,12}", 2..30),
+            pick in any::<prop::sample::Index>(),
+            kind in 0..3u8,
+        ) {
+            let mut bodies = chain(&names);
+            let i = pick.index(bodies.len());
+            let expected_seq = match kind {
+                0 => {
+                    // edit the entity name in place, keeping valid JSON
+                    bodies[i] = bodies[i].replacen("\"name\":\"", "\"name\":\"X", 1);
+                    i as u64 + 1
+                }
+                1 => {
+                    bodies.remove(i);
+                    if i == bodies.len() {
+                        // truncating the tail is only visible against a checkpoint
+                        return Ok(());
+                    }
+                    i as u64 + 1
+                }
+                _ => {
+                    let j = if i + 1 < bodies.len() { i + 1 } else { i - 1 };
+                    bodies.swap(i, j);
+                    i.min(j) as u64 + 1
+                }
+            };
+            let result = verify_chain(bodies.iter().map(String::as_str));
+            prop_assert_eq!(result.map_err(|(seq, _)| seq), Err(expected_seq));
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The store conformance suite: every test runs against every backend through
+//! `store_tests!`, so a new backend is added by one line in the macro.
+
+use std::sync::Arc;
+
+use auditlog::model::Scope;
+use auditlog::model::chain::{PreparedEvent, verify_chain};
+use auditlog::service::FieldError;
+use auditlog::service::validate::prepare;
+use auditlog::store::{EventQuery, NewKey, Order, Store, StoreError};
+use serde_json::json;
+
+struct Backend {
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+fn sqlite() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let store = auditlog::store::sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    Backend {
+        store: Arc::new(store),
+        _dir: dir,
+    }
+}
+
+macro_rules! store_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_backend {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let b = super::sqlite();
+                    super::$name(b.store.clone()).await;
+                }
+            )*
+        }
+    };
+}
+
+store_tests!(
+    orgs_and_keys,
+    append_assigns_gapless_seq_per_org,
+    duplicate_and_conflict,
+    a_failing_request_does_not_affect_others_in_the_same_group,
+    keyset_query_in_both_orders,
+);
+
+fn ev(id: Option<&str>, action: &str, n: i64, at: i64) -> PreparedEvent {
+    let t = action.split('.').next().unwrap();
+    let mut v = json!({
+        "action": action,
+        "entity": {"type": t, "id": format!("{t}_{n}")},
+        "actor": {"type": "user", "id": format!("u_{}", n % 2)},
+        "occurred_at": auditlog::model::time::format_micros(at),
+    });
+    if let Some(id) = id {
+        v["id"] = json!(id);
+    }
+    let mut errors: Vec<FieldError> = Vec::new();
+    let now = auditlog::model::time::now_micros();
+    prepare(
+        auditlog::model::Catalog::builtin(),
+        "org",
+        0,
+        v,
+        now,
+        &mut errors,
+    )
+    .unwrap_or_else(|| panic!("{errors:?}"))
+}
+
+const T0: i64 = 1_760_000_000_000_000;
+
+async fn orgs_and_keys(s: Arc<dyn Store>) {
+    let a = s.create_org("acme", "Acme").await.unwrap();
+    assert!(matches!(
+        s.create_org("acme", "again").await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(s.get_org("acme").await.unwrap(), Some(a.clone()));
+    assert_eq!(s.get_org("nope").await.unwrap(), None);
+    let key = NewKey {
+        id: "key_1".into(),
+        scope: Scope::Read,
+        name: "r".into(),
+        prefix: "alk_1234".into(),
+        secret_hash: [3; 32],
+    };
+    s.create_key(&a, key).await.unwrap();
+    let found = s.find_key(&[3; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (found.key_id.as_str(), found.scope, found.revoked),
+        ("key_1", Scope::Read, false)
+    );
+    assert_eq!(found.org, a);
+    let b = s.create_org("globex", "Globex").await.unwrap();
+    assert!(
+        !s.revoke_key(&b, "key_1").await.unwrap(),
+        "another org cannot revoke it"
+    );
+    assert!(s.revoke_key(&a, "key_1").await.unwrap());
+    assert!(s.find_key(&[3; 32]).await.unwrap().unwrap().revoked);
+    assert_eq!(s.list_keys(&a).await.unwrap().len(), 1);
+    assert!(s.list_keys(&b).await.unwrap().is_empty());
+    assert_eq!(s.list_orgs().await.unwrap().len(), 2);
+}
+
+async fn append_assigns_gapless_seq_per_org(s: Arc<dyn Store>) {
+    let a = s.create_org("acme", "Acme").await.unwrap();
+    let b = s.create_org("globex", "Globex").await.unwrap();
+    for round in 0..3 {
+        let got = s
+            .append(
+                &a,
+                (0..4).map(|n| ev(None, "tag.created", n, T0 + n)).collect(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            got.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            (round * 4 + 1..=round * 4 + 4).collect::<Vec<u64>>()
+        );
+        let got = s
+            .append(&b, vec![ev(None, "tag.created", 0, T0)])
+            .await
+            .unwrap();
+        assert_eq!(got[0].seq, round + 1);
+    }
+    let rows = s.events_by_seq(&a, 1, 100).await.unwrap();
+    assert_eq!(rows.len(), 12);
+    assert_eq!(verify_chain(rows.iter().map(|r| r.body.as_str())), Ok(12));
+    let rows = s.events_by_seq(&a, 5, 3).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [5, 6, 7]);
+    assert_eq!(s.events_by_seq(&b, 1, 100).await.unwrap().len(), 3);
+}
+
+async fn duplicate_and_conflict(s: Arc<dyn Store>) {
+    let a = s.create_org("acme", "Acme").await.unwrap();
+    let first = s
+        .append(&a, vec![ev(Some("e1"), "rule.created", 1, T0)])
+        .await
+        .unwrap();
+    assert!(!first[0].duplicate);
+    let again = s
+        .append(
+            &a,
+            vec![
+                ev(Some("e1"), "rule.created", 1, T0),
+                ev(Some("e2"), "rule.created", 2, T0),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(again[0].duplicate);
+    assert_eq!(again[0].seq, 1);
+    assert_eq!(again[1].seq, 2);
+    let conflict = s
+        .append(
+            &a,
+            vec![
+                ev(Some("e3"), "rule.created", 3, T0),
+                ev(Some("e1"), "rule.created", 99, T0),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(conflict, Err(StoreError::IdConflict { index: 1, .. })),
+        "{conflict:?}"
+    );
+    assert!(
+        s.get_event(&a, "e3").await.unwrap().is_none(),
+        "nothing of the failed request stays"
+    );
+    let next = s
+        .append(&a, vec![ev(None, "rule.created", 4, T0)])
+        .await
+        .unwrap();
+    assert_eq!(next[0].seq, 3, "no gap after a failed request");
+    assert_eq!(s.get_event(&a, "e2").await.unwrap().unwrap().seq, 2);
+}
+
+async fn a_failing_request_does_not_affect_others_in_the_same_group(s: Arc<dyn Store>) {
+    let a = s.create_org("acme", "Acme").await.unwrap();
+    s.append(&a, vec![ev(Some("taken"), "rule.created", 1, T0)])
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = s.clone();
+        let a = a.clone();
+        tasks.push(tokio::spawn(async move {
+            let events = if i % 4 == 0 {
+                vec![
+                    ev(None, "rule.created", i, T0),
+                    ev(Some("taken"), "rule.created", 1000 + i, T0),
+                ]
+            } else {
+                vec![
+                    ev(None, "rule.created", i, T0),
+                    ev(None, "rule.updated", i, T0),
+                ]
+            };
+            s.append(&a, events).await
+        }));
+    }
+    let mut ok = 0;
+    let mut failed = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::IdConflict { .. }) => failed += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((ok, failed), (30, 10));
+    let rows = s.events_by_seq(&a, 1, 1000).await.unwrap();
+    assert_eq!(rows.len(), 1 + 30 * 2);
+    assert_eq!(verify_chain(rows.iter().map(|r| r.body.as_str())), Ok(61));
+}
+
+async fn keyset_query_in_both_orders(s: Arc<dyn Store>) {
+    let a = s.create_org("acme", "Acme").await.unwrap();
+    let b = s.create_org("globex", "Globex").await.unwrap();
+    // times repeat so that ties are broken by seq
+    let events: Vec<_> = (0..30)
+        .map(|n| {
+            ev(
+                None,
+                if n % 3 == 0 {
+                    "ticket.closed"
+                } else {
+                    "ticket.created"
+                },
+                n,
+                T0 + (n / 4) * 1000,
+            )
+        })
+        .collect();
+    s.append(&a, events).await.unwrap();
+    s.append(&b, vec![ev(None, "ticket.closed", 0, T0)])
+        .await
+        .unwrap();
+    for order in [Order::Asc, Order::Desc] {
+        let mut q = EventQuery {
+            from: None,
+            to: None,
+            actions: Some(vec!["ticket.closed".into()]),
+            entity_ids: None,
+            actor_ids: None,
+            actor_types: None,
+            order,
+            after: None,
+            limit: 3,
+        };
+        let mut seqs = Vec::new();
+        loop {
+            let rows = s.query(&a, &q).await.unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            let last = rows.last().unwrap();
+            q.after = Some((last.occurred_at, last.seq));
+            seqs.extend(rows.iter().map(|r| r.seq));
+        }
+        let mut expected: Vec<u64> = (0..30)
+            .filter(|n| n % 3 == 0)
+            .map(|n| n as u64 + 1)
+            .collect();
+        if order == Order::Desc {
+            expected.reverse();
+        }
+        assert_eq!(seqs, expected, "{order:?}");
+    }
+    let q = EventQuery {
+        from: Some(T0 + 1000),
+        to: Some(T0 + 3000),
+        actions: None,
+        entity_ids: Some(vec!["ticket_5".into(), "ticket_9".into()]),
+        actor_ids: Some(vec!["u_1".into()]),
+        actor_types: Some(vec!["user".into()]),
+        order: Order::Asc,
+        after: None,
+        limit: 100,
+    };
+    let rows = s.query(&a, &q).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [6, 10]);
+}
