@@ -46,6 +46,8 @@ pub struct EventParts<'a> {
     pub id_generated: bool,
     pub org: &'a str,
     pub occurred_at: i64,
+    /// The client gave `occurred_at` (rather than it defaulting to the receipt time).
+    pub occurred_at_given: bool,
     pub category: &'a str,
     pub action: &'a str,
     pub entity: &'a EntityRef,
@@ -54,65 +56,66 @@ pub struct EventParts<'a> {
     pub related: &'a [Related],
     pub changes: &'a [Change],
     pub context: &'a Context,
-    pub metadata: &'a Map<String, Value>,
-    pub content_hash: [u8; 32],
+    /// `metadata` already in canonical form (validation measures it).
+    pub metadata_jcs: &'a str,
 }
 
-#[derive(Serialize)]
-struct Head<'a> {
-    action: &'a str,
-    actor: &'a Actor,
-    category: &'a str,
-    changes: &'a [Change],
-    context: &'a Context,
-    entity: &'a EntityRef,
-}
-
-#[derive(Serialize)]
-struct Mid<'a> {
-    id: &'a str,
-    metadata: &'a Map<String, Value>,
-    occurred_at: String,
-    org: &'a str,
-}
-
-/// JCS of `value` (an object) without its closing brace, and optionally without the opening one.
-fn members<T: Serialize>(value: &T, strip_open: bool) -> Result<String, serde_json::Error> {
-    let mut s = serde_jcs::to_string(value)?;
-    s.pop(); // '}'
-    if strip_open {
-        s.remove(0);
-    }
-    Ok(s)
+/// JSON of a value whose members serialize in sorted order and hold only strings: for these
+/// serde_json's output is already canonical (same escaping as RFC 8785). The structs in
+/// `model::event` declare their fields alphabetically for this reason; the unit test
+/// `sealed_body_is_the_jcs_of_the_whole_event` fails if that ever stops holding.
+fn plain<T: Serialize + ?Sized>(v: &T) -> Result<String, serde_json::Error> {
+    serde_json::to_string(v)
 }
 
 impl PreparedEvent {
     pub fn new(p: EventParts<'_>) -> Result<PreparedEvent, serde_json::Error> {
-        let head = members(
-            &Head {
-                action: p.action,
-                actor: p.actor,
-                category: p.category,
-                changes: p.changes,
-                context: p.context,
-                entity: p.entity,
-            },
-            false,
-        )?;
-        let mid = members(
-            &Mid {
-                id: p.id,
-                metadata: p.metadata,
-                occurred_at: format_micros(p.occurred_at),
-                org: p.org,
-            },
-            true,
-        )?;
-        let related = members(&serde_json::json!({ "related": p.related }), true)?;
+        let changes = if p.changes.is_empty() {
+            "[]".to_string()
+        } else {
+            serde_jcs::to_string(p.changes)?
+        };
+        let head = format!(
+            "{{\"action\":{},\"actor\":{},\"category\":{},\"changes\":{},\"context\":{},\"entity\":{}",
+            plain(p.action)?,
+            plain(p.actor)?,
+            plain(p.category)?,
+            changes,
+            plain(p.context)?,
+            plain(p.entity)?,
+        );
+        let mid = format!(
+            "\"id\":{},\"metadata\":{},\"occurred_at\":\"{}\",\"org\":{}",
+            plain(p.id)?,
+            p.metadata_jcs,
+            format_micros(p.occurred_at),
+            plain(p.org)?,
+        );
+        let related = format!("\"related\":{}", plain(p.related)?);
         let via = match p.via {
-            Some(v) => format!(",{}", members(&serde_json::json!({ "via": v }), true)?),
+            Some(v) => format!(",\"via\":{}", plain(v)?),
             None => String::new(),
         };
+        // What the client said, independent of anything we assigned: decides whether a
+        // retried id is a duplicate (same content) or a conflict.
+        let mut h = Sha256::new();
+        h.update(b"auditlog-content-v1\0");
+        for part in [
+            head.as_str(),
+            related.as_str(),
+            via.as_str(),
+            p.metadata_jcs,
+        ] {
+            h.update(part.as_bytes());
+            h.update(b"\0");
+        }
+        if !p.id_generated {
+            h.update(p.id.as_bytes());
+        }
+        h.update(b"\0");
+        if p.occurred_at_given {
+            h.update(p.occurred_at.to_be_bytes());
+        }
         Ok(PreparedEvent {
             id: p.id.to_string(),
             id_generated: p.id_generated,
@@ -121,7 +124,7 @@ impl PreparedEvent {
             entity_id: p.entity.id.clone(),
             actor_type: p.actor.kind.as_str(),
             actor_id: p.actor.id.clone(),
-            content_hash: p.content_hash,
+            content_hash: h.finalize().into(),
             head,
             mid,
             related,
@@ -273,8 +276,8 @@ mod tests {
             related: &input.related,
             changes: &input.changes,
             context: &input.context,
-            metadata: &input.metadata,
-            content_hash: [7; 32],
+            metadata_jcs: &serde_jcs::to_string(&input.metadata).unwrap(),
+            occurred_at_given: true,
         })
         .unwrap()
     }

@@ -2,7 +2,8 @@
 //! `recorded_at`, `prev_hash` and `hash` (see `service::chain`).
 //!
 //! Serde attributes here define the wire format: unknown fields are rejected, optional
-//! members are omitted (never `null`) when absent.
+//! members are omitted (never `null`) when absent. Fields are declared in the sorted order
+//! of their JSON names, so that serde_json writes them canonically (see `model::chain`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -32,11 +33,11 @@ pub struct EventInput {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntityRef {
-    #[serde(rename = "type")]
-    pub kind: String,
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -58,14 +59,14 @@ impl ActorType {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
-    #[serde(rename = "type")]
-    pub kind: ActorType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: ActorType,
 }
 
 impl Actor {
@@ -96,24 +97,24 @@ pub enum ViaType {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Via {
-    #[serde(rename = "type")]
-    pub kind: ViaType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: ViaType,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Related {
-    #[serde(rename = "type")]
-    pub kind: String,
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 /// One changed field. `old` is absent for a creation, `new` for a deletion; a JSON `null`
@@ -123,9 +124,9 @@ pub struct Related {
 pub struct Change {
     pub field: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub old: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -134,11 +135,11 @@ pub struct Context {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
 }
 
 /// A stored event read back: only what the query layer needs besides the canonical body.

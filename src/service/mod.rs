@@ -8,7 +8,11 @@ pub mod validate;
 
 use std::sync::Arc;
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 pub use error::{FieldError, ServiceError};
 
@@ -164,15 +168,32 @@ impl Service {
         format: BodyFormat,
     ) -> Result<IngestReport, ServiceError> {
         self.org_for(p, Scope::Write)?;
-        let values = parse_body(body, format)?;
-        self.ingest_values(p, values).await
+        let text = std::str::from_utf8(body).map_err(|e| {
+            ServiceError::invalid(format!(
+                "the body is not valid UTF-8 (at byte {})",
+                e.valid_up_to()
+            ))
+        })?;
+        let events = split_body(text, format)?;
+        self.ingest_raw(p, &events).await
     }
 
-    /// Validates and stores already-parsed events. All or nothing.
+    /// Validates and stores events given as JSON values (tools and the demo seeder).
     pub async fn ingest_values(
         &self,
         p: &Principal,
         values: Vec<Value>,
+    ) -> Result<IngestReport, ServiceError> {
+        let texts: Vec<String> = values.iter().map(Value::to_string).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        self.ingest_raw(p, &refs).await
+    }
+
+    /// Validates and stores events given as JSON texts, one per event. All or nothing.
+    async fn ingest_raw(
+        &self,
+        p: &Principal,
+        values: &[&str],
     ) -> Result<IngestReport, ServiceError> {
         let org = self.org_for(p, Scope::Write)?;
         if values.is_empty() {
@@ -188,7 +209,7 @@ impl Service {
         let now = now_micros();
         let mut errors = Vec::new();
         let mut prepared: Vec<PreparedEvent> = Vec::with_capacity(values.len());
-        for (index, v) in values.into_iter().enumerate() {
+        for (index, v) in values.iter().enumerate() {
             if let Some(ev) = validate::prepare(self.catalog, &org.slug, index, v, now, &mut errors)
             {
                 prepared.push(ev);
@@ -383,15 +404,18 @@ impl Service {
     }
 }
 
-/// Splits a request body into event values: one object, `{"events": [...]}`, a JSON array,
-/// or NDJSON (one object per line). Malformed JSON names the line and column.
-fn parse_body(body: &[u8], format: BodyFormat) -> Result<Vec<Value>, ServiceError> {
-    let text = std::str::from_utf8(body).map_err(|e| {
-        ServiceError::invalid(format!(
-            "the body is not valid UTF-8 (at byte {})",
-            e.valid_up_to()
-        ))
-    })?;
+/// Splits a request body into the JSON text of each event without building JSON trees:
+/// one object, `{"events": [...]}`, a JSON array, or NDJSON (one object per line).
+/// Malformed JSON names the line and column.
+fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError> {
+    let malformed = |e: serde_json::Error, line_offset: usize| ServiceError::InvalidRequest {
+        message: format!(
+            "malformed JSON at line {} column {}: {e}",
+            e.line() + line_offset,
+            e.column()
+        ),
+        details: Some(serde_json::json!({ "line": e.line() + line_offset, "column": e.column() })),
+    };
     match format {
         BodyFormat::Ndjson => {
             let mut out = Vec::new();
@@ -399,39 +423,43 @@ fn parse_body(body: &[u8], format: BodyFormat) -> Result<Vec<Value>, ServiceErro
                 if line.trim().is_empty() {
                     continue;
                 }
-                let v: Value =
-                    serde_json::from_str(line).map_err(|e| ServiceError::InvalidRequest {
-                        message: format!("line {}: malformed JSON: {e}", i + 1),
-                        details: Some(serde_json::json!({ "line": i + 1, "column": e.column() })),
-                    })?;
-                out.push(v);
+                let raw: &RawValue = serde_json::from_str(line).map_err(|e| malformed(e, i))?;
+                out.push(raw.get());
             }
             Ok(out)
         }
-        BodyFormat::Json => {
-            let v: Value =
-                serde_json::from_str(text).map_err(|e| ServiceError::InvalidRequest {
-                    message: format!("malformed JSON: {e}"),
-                    details: Some(serde_json::json!({ "line": e.line(), "column": e.column() })),
-                })?;
-            match v {
-                Value::Array(items) => Ok(items),
-                Value::Object(mut map) if map.contains_key("events") => {
-                    if map.len() != 1 {
-                        return Err(ServiceError::invalid(
-                            "a batch object holds only \"events\"",
-                        ));
-                    }
-                    match map.remove("events") {
-                        Some(Value::Array(items)) => Ok(items),
-                        _ => Err(ServiceError::invalid("\"events\" must be an array")),
+        BodyFormat::Json => match text.trim_start().as_bytes().first() {
+            Some(b'[') => {
+                let items: Vec<&RawValue> =
+                    serde_json::from_str(text).map_err(|e| malformed(e, 0))?;
+                Ok(items.into_iter().map(RawValue::get).collect())
+            }
+            Some(b'{') => {
+                let top: BTreeMap<Cow<'_, str>, &RawValue> =
+                    serde_json::from_str(text).map_err(|e| malformed(e, 0))?;
+                match top.get("events") {
+                    None => Ok(vec![text]),
+                    Some(_) if top.len() != 1 => Err(ServiceError::invalid(
+                        "a batch object holds only \"events\"",
+                    )),
+                    Some(events) => {
+                        let items: Vec<&RawValue> =
+                            serde_json::from_str(events.get()).map_err(|_| {
+                                ServiceError::invalid(
+                                    "\"events\" must be an array of event objects",
+                                )
+                            })?;
+                        Ok(items.into_iter().map(RawValue::get).collect())
                     }
                 }
-                obj @ Value::Object(_) => Ok(vec![obj]),
-                _ => Err(ServiceError::invalid(
-                    "the body must be an event object, {\"events\": [...]}, or an array of events",
-                )),
             }
-        }
+            _ => {
+                // Let the parser say what is wrong, or say what shape is expected.
+                serde_json::from_str::<&RawValue>(text).map_err(|e| malformed(e, 0))?;
+                Err(ServiceError::invalid(
+                    "the body must be an event object, {\"events\": [...]}, or an array of events",
+                ))
+            }
+        },
     }
 }

@@ -1,9 +1,6 @@
 //! Event validation: turns a client's JSON into a [`PreparedEvent`] or says exactly what is
 //! wrong, field by field. The limits are documented in docs/api.md.
 
-use serde_json::Value;
-use sha2::{Digest, Sha256};
-
 use super::error::FieldError;
 use crate::model::Catalog;
 use crate::model::chain::{EventParts, PreparedEvent};
@@ -20,8 +17,6 @@ pub const MAX_EMAIL: usize = 320;
 pub const MAX_USER_AGENT: usize = 1024;
 pub const MAX_RELATED: usize = 50;
 pub const MAX_CHANGES: usize = 100;
-/// Each `changes[].old` / `changes[].new`, as canonical JSON.
-pub const MAX_CHANGE_VALUE: usize = 16 * 1024;
 /// `metadata` as canonical JSON.
 pub const MAX_METADATA: usize = 16 * 1024;
 /// The whole stored event.
@@ -83,21 +78,27 @@ pub fn valid_event_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
-fn canonical_len(v: &impl serde::Serialize) -> usize {
-    serde_jcs::to_vec(v).map_or(usize::MAX, |b| b.len())
-}
-
-/// Deserializes and validates one event. `now` is the receipt time in microseconds.
+/// Deserializes and validates one event from its JSON text. `now` is the receipt time in
+/// microseconds.
 pub fn prepare(
     catalog: &Catalog,
     org: &str,
     index: usize,
-    value: Value,
+    raw: &str,
     now: i64,
     errors: &mut Vec<FieldError>,
 ) -> Option<PreparedEvent> {
     let before = errors.len();
-    let mut input: EventInput = match serde_path_to_error::deserialize(value) {
+    if !raw.trim_start().starts_with('{') {
+        errors.push(FieldError {
+            index,
+            field: String::new(),
+            message: "an event must be a JSON object".into(),
+        });
+        return None;
+    }
+    let de = &mut serde_json::Deserializer::from_str(raw);
+    let mut input: EventInput = match serde_path_to_error::deserialize(de) {
         Ok(i) => i,
         Err(e) => {
             let path = e.path().to_string();
@@ -218,17 +219,6 @@ pub fn prepare(
     }
     for (i, c) in input.changes.iter().enumerate().take(MAX_CHANGES) {
         err.text(&format!("changes[{i}].field"), &c.field, MAX_REF);
-        for (member, v) in [("old", &c.old), ("new", &c.new)] {
-            if let Some(v) = v {
-                let n = canonical_len(v);
-                if n > MAX_CHANGE_VALUE {
-                    err.add(
-                        format!("changes[{i}].{member}"),
-                        format!("is {n} bytes as JSON; the limit is {MAX_CHANGE_VALUE}"),
-                    );
-                }
-            }
-        }
     }
 
     let ctx = &input.context;
@@ -245,7 +235,18 @@ pub fn prepare(
     err.opt_text("context.request_id", ctx.request_id.as_deref(), MAX_REF);
     err.opt_text("context.session_id", ctx.session_id.as_deref(), MAX_REF);
 
-    let meta_len = canonical_len(&input.metadata);
+    let metadata_jcs = if input.metadata.is_empty() {
+        "{}".to_string()
+    } else {
+        match serde_jcs::to_string(&input.metadata) {
+            Ok(s) => s,
+            Err(e) => {
+                err.add("metadata", format!("cannot be canonicalized: {e}"));
+                String::new()
+            }
+        }
+    };
+    let meta_len = metadata_jcs.len();
     if meta_len > MAX_METADATA {
         err.add(
             "metadata",
@@ -257,17 +258,6 @@ pub fn prepare(
         return None;
     }
     let action = action?;
-    let content_hash: [u8; 32] = match serde_jcs::to_vec(&input) {
-        Ok(bytes) => Sha256::digest(&bytes).into(),
-        Err(e) => {
-            errors.push(FieldError {
-                index,
-                field: String::new(),
-                message: format!("cannot be canonicalized: {e}"),
-            });
-            return None;
-        }
-    };
     let prepared = PreparedEvent::new(EventParts {
         id: &id,
         id_generated,
@@ -281,8 +271,8 @@ pub fn prepare(
         related: &input.related,
         changes: &input.changes,
         context: &input.context,
-        metadata: &input.metadata,
-        content_hash,
+        metadata_jcs: &metadata_jcs,
+        occurred_at_given: input.occurred_at.is_some(),
     });
     match prepared {
         Ok(p) if p.approx_len() > MAX_EVENT => {

@@ -286,7 +286,28 @@ async fn malformed_oversized_and_wrongly_typed_requests() {
     let (s, v) = app
         .post_raw("/v1/events", &acme.write, "application/json", deep)
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        v["error"]["details"][0]["message"],
+        "an event must be a JSON object"
+    );
+    // nesting beyond serde_json's recursion limit inside an event
+    let text = event("tag.created", 1).to_string().replacen(
+        "\"action\"",
+        &format!(
+            "\"metadata\":{{\"x\":{}1{}}},\"action\"",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        ),
+        1,
+    );
+    let (s, v) = app
+        .post_raw("/v1/events", &acme.write, "application/json", text)
+        .await;
+    assert!(
+        s == StatusCode::BAD_REQUEST || s == StatusCode::UNPROCESSABLE_ENTITY,
+        "{s} {v}"
+    );
 
     assert!(app.all_events(&acme.read, "").await.is_empty());
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();

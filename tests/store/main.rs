@@ -63,7 +63,7 @@ fn ev(id: Option<&str>, action: &str, n: i64, at: i64) -> PreparedEvent {
         auditlog::model::Catalog::builtin(),
         "org",
         0,
-        v,
+        &v.to_string(),
         now,
         &mut errors,
     )

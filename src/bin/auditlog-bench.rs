@@ -1,0 +1,271 @@
+//! Benchmark harness (not a test): starts the real server in-process on a temporary SQLite
+//! file and drives it over HTTP on loopback, printing throughput and latency.
+//!
+//!   cargo run --release --bin auditlog-bench -- ingest
+//!   cargo run --release --bin auditlog-bench -- query --events 1000000
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use auditlog::model::Catalog;
+use auditlog::server::{ServerConfig, bind};
+use auditlog::service::{Limits, Principal};
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+#[derive(Parser)]
+#[command(about = "auditlog benchmark harness")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// Data directory (default: a fresh temporary directory).
+    #[arg(long, global = true)]
+    data_dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Batched and single-event ingest over HTTP.
+    Ingest {
+        /// Events for the batched run (4 clients x 500-event batches).
+        #[arg(long, default_value_t = 400_000)]
+        batched_events: usize,
+        /// Events for the single-event run (64 clients).
+        #[arg(long, default_value_t = 100_000)]
+        single_events: usize,
+    },
+    /// First page of GET /v1/events with filters over a large org.
+    Query {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: usize,
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+    },
+}
+
+const OPERATOR: &str = "bench-operator-token-0123456789";
+
+struct Lat(Vec<Duration>);
+
+impl Lat {
+    fn pct(&mut self, p: f64) -> f64 {
+        self.0.sort_unstable();
+        let i = ((self.0.len() as f64 - 1.0) * p).round() as usize;
+        self.0[i].as_secs_f64() * 1000.0
+    }
+}
+
+/// A plausible helpdesk event, about 500 bytes; `n` varies everything.
+fn synthetic(catalog: &Catalog, actions: &[String], n: usize, occurred_at: Option<i64>) -> Value {
+    let action = &actions[n % actions.len()];
+    let a = catalog.action(action).expect("catalog action");
+    let system = n % 5 == 0;
+    let mut e = json!({
+        "action": action,
+        "entity": {"type": a.entity_type, "id": format!("{}_{}", a.entity_type, n % 5000), "name": format!("{} #{}", a.label, n % 5000)},
+        "actor": if system { json!({"type": "system"}) } else {
+            json!({"type": "user", "id": format!("u_{}", n % 40), "name": format!("Agent {}", n % 40), "email": format!("agent{}@acme.test", n % 40)})
+        },
+        "changes": [{"field": "status", "old": "open", "new": "pending"}],
+        "context": {"ip": format!("203.0.113.{}", n % 250), "user_agent": "Mozilla/5.0 (X11; Linux x86_64) helpdesk-web/4.2", "request_id": format!("req-{n}")},
+    });
+    if system {
+        e["via"] =
+            json!({"type": "rule", "id": format!("r_{}", n % 12), "name": "Auto-assign VIP"});
+    }
+    if let Some(t) = occurred_at {
+        e["occurred_at"] = json!(auditlog::model::time::format_micros(t));
+    }
+    e
+}
+
+async fn start(
+    data_dir: Option<std::path::PathBuf>,
+) -> anyhow::Result<(
+    String,
+    auditlog::service::Service,
+    Option<tempfile::TempDir>,
+)> {
+    let (dir, tmp) = match data_dir {
+        Some(d) => (d, None),
+        None => {
+            let t = tempfile::tempdir()?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir,
+        database: None,
+        operator_token: Some(OPERATOR.into()),
+        limits: Limits::default(),
+    };
+    let bound = bind(&config).await?;
+    let url = format!("http://{}", bound.addr);
+    let service = bound.service.clone();
+    tokio::spawn(bound.serve(std::future::pending()));
+    Ok((url, service, tmp))
+}
+
+async fn new_org(
+    service: &auditlog::service::Service,
+    slug: &str,
+) -> anyhow::Result<(auditlog::model::Org, String, String)> {
+    let op = Principal::Operator;
+    let created = service.create_org(&op, slug, None).await?;
+    let w = service
+        .create_key(&op, slug, auditlog::model::Scope::Write, "bench")
+        .await?;
+    let r = service
+        .create_key(&op, slug, auditlog::model::Scope::Read, "bench")
+        .await?;
+    Ok((created.org, w.secret, r.secret))
+}
+
+async fn run_ingest(
+    url: &str,
+    key: &str,
+    bodies: Vec<String>,
+    clients: usize,
+    events_per_body: usize,
+) -> anyhow::Result<(f64, Lat)> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let queue = Arc::new(std::sync::Mutex::new(bodies));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, queue, url, key) = (
+            client.clone(),
+            queue.clone(),
+            format!("{url}/v1/events"),
+            key.to_string(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let body = match queue.lock().ok().and_then(|mut q| q.pop()) {
+                    Some(b) => b,
+                    None => return Ok::<_, anyhow::Error>(lat),
+                };
+                let t = Instant::now();
+                let r = client
+                    .post(&url)
+                    .bearer_auth(&key)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await?;
+                let status = r.status();
+                let _ = r.bytes().await?;
+                anyhow::ensure!(status == 201, "ingest answered {status}");
+                lat.push(t.elapsed());
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    Ok(((all.len() * events_per_body) as f64 / secs, Lat(all)))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let catalog = Catalog::builtin();
+    let actions: Vec<String> = catalog.actions().map(|a| a.name.clone()).collect();
+    let (url, service, _tmp) = start(cli.data_dir).await?;
+    match cli.cmd {
+        Cmd::Ingest {
+            batched_events,
+            single_events,
+        } => {
+            let (_, w, _) = new_org(&service, "bench-batched").await?;
+            let bodies: Vec<String> = (0..batched_events / 500)
+                .map(|b| json!({"events": (0..500).map(|i| synthetic(catalog, &actions, b * 500 + i, None)).collect::<Vec<_>>()}).to_string())
+                .collect();
+            let (rate, mut lat) = run_ingest(&url, &w, bodies, 4, 500).await?;
+            println!(
+                "ingest batched  (4 clients x 500 events, {batched_events} events): {rate:>9.0} events/s   request p50 {:.1} ms  p99 {:.1} ms",
+                lat.pct(0.5),
+                lat.pct(0.99)
+            );
+            let (_, w, _) = new_org(&service, "bench-single").await?;
+            let bodies: Vec<String> = (0..single_events)
+                .map(|n| synthetic(catalog, &actions, n, None).to_string())
+                .collect();
+            let (rate, mut lat) = run_ingest(&url, &w, bodies, 64, 1).await?;
+            println!(
+                "ingest single   (64 clients x 1 event, {single_events} events):   {rate:>9.0} events/s   request p50 {:.1} ms  p99 {:.1} ms",
+                lat.pct(0.5),
+                lat.pct(0.99)
+            );
+        }
+        Cmd::Query { events, requests } => {
+            let (org, _, r) = new_org(&service, "bench-query").await?;
+            let writer = Principal::Key {
+                key_id: "bench".into(),
+                org,
+                scope: auditlog::model::Scope::Write,
+            };
+            let now = auditlog::model::time::now_micros();
+            let year = 365 * 24 * 3600 * 1_000_000i64;
+            let started = Instant::now();
+            for chunk in 0..events.div_ceil(1000) {
+                let values: Vec<Value> = (chunk * 1000..((chunk + 1) * 1000).min(events))
+                    .map(|n| {
+                        synthetic(
+                            catalog,
+                            &actions,
+                            n,
+                            Some(now - year + (n as i64 * (year / events as i64))),
+                        )
+                    })
+                    .collect();
+                service.ingest_values(&writer, values).await?;
+            }
+            println!(
+                "loaded {events} events spread over a year in {:.1}s",
+                started.elapsed().as_secs_f64()
+            );
+            let client = reqwest::Client::new();
+            let filters = [
+                "",
+                "category=configuration",
+                "entity_type=ticket&verb=updated,closed",
+                "action=rule.*",
+                "actor_type=system",
+                "actor_id=u_7",
+                "category=security&from=2026-01-01&to=2026-06-30&tz=Europe/Berlin",
+                "entity_id=ticket_42",
+            ];
+            for f in filters {
+                let mut lat = Lat(Vec::with_capacity(requests));
+                for _ in 0..requests {
+                    let t = Instant::now();
+                    let resp = client
+                        .get(format!("{url}/v1/events?limit=100&{f}"))
+                        .bearer_auth(&r)
+                        .send()
+                        .await?;
+                    anyhow::ensure!(resp.status() == 200, "query answered {}", resp.status());
+                    let _ = resp.bytes().await?;
+                    lat.0.push(t.elapsed());
+                }
+                println!(
+                    "first page ({:<62}) p50 {:>7.2} ms  p99 {:>7.2} ms",
+                    if f.is_empty() { "no filter" } else { f },
+                    lat.pct(0.5),
+                    lat.pct(0.99)
+                );
+            }
+        }
+    }
+    Ok(())
+}
