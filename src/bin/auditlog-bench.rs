@@ -62,7 +62,7 @@ impl Lat {
 fn synthetic(catalog: &Catalog, actions: &[String], n: usize, occurred_at: Option<i64>) -> Value {
     let action = &actions[n % actions.len()];
     let a = catalog.action(action).expect("catalog action");
-    let system = n % 5 == 0;
+    let system = n.is_multiple_of(5);
     let mut e = json!({
         "action": action,
         "entity": {"type": a.entity_type, "id": format!("{}_{}", a.entity_type, n % 5000), "name": format!("{} #{}", a.label, n % 5000)},

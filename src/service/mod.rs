@@ -6,7 +6,9 @@ pub mod keys;
 pub mod query;
 pub mod validate;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -92,6 +94,45 @@ pub struct Service {
     catalog: &'static Catalog,
     limits: Limits,
     operator_token_hash: Option<[u8; 32]>,
+    auth_cache: Arc<AuthCache>,
+}
+
+/// How long a verified key is trusted without asking the store again. Revocation through
+/// this process clears the entry at once; revocation elsewhere (the CLI, another node)
+/// takes effect within this time.
+pub const AUTH_CACHE_TTL: Duration = Duration::from_secs(1);
+const AUTH_CACHE_MAX: usize = 10_000;
+
+/// Verified keys by the hash of their secret: saves a database round trip per request.
+#[derive(Default)]
+struct AuthCache {
+    entries: Mutex<HashMap<[u8; 32], (Principal, Instant)>>,
+}
+
+impl AuthCache {
+    fn get(&self, hash: &[u8; 32]) -> Option<Principal> {
+        let map = self.entries.lock().ok()?;
+        let (p, at) = map.get(hash)?;
+        (at.elapsed() < AUTH_CACHE_TTL).then(|| p.clone())
+    }
+
+    fn put(&self, hash: [u8; 32], p: Principal) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= AUTH_CACHE_MAX {
+                map.retain(|_, (_, at)| at.elapsed() < AUTH_CACHE_TTL);
+                if map.len() >= AUTH_CACHE_MAX {
+                    map.clear();
+                }
+            }
+            map.insert(hash, (p, Instant::now()));
+        }
+    }
+
+    fn forget_key(&self, key_id: &str) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.retain(|_, (p, _)| !matches!(p, Principal::Key { key_id: k, .. } if k == key_id));
+        }
+    }
 }
 
 impl Service {
@@ -101,6 +142,7 @@ impl Service {
             catalog: Catalog::builtin(),
             limits,
             operator_token_hash: operator_token.map(keys::hash_secret),
+            auth_cache: Arc::default(),
         }
     }
 
@@ -133,13 +175,18 @@ impl Service {
         if !keys::well_formed(token) {
             return Err(unauthorized());
         }
+        if let Some(p) = self.auth_cache.get(&hash) {
+            return Ok(p);
+        }
         match self.store.find_key(&hash).await? {
             Some(rec) if keys::hashes_equal(&rec.secret_hash, &hash) && !rec.revoked => {
-                Ok(Principal::Key {
+                let p = Principal::Key {
                     key_id: rec.key_id,
                     org: rec.org,
                     scope: rec.scope,
-                })
+                };
+                self.auth_cache.put(hash, p.clone());
+                Ok(p)
             }
             _ => Err(unauthorized()),
         }
@@ -390,6 +437,7 @@ impl Service {
     ) -> Result<(), ServiceError> {
         let org = self.managed_org(p, slug).await?;
         if self.store.revoke_key(&org, key_id).await? {
+            self.auth_cache.forget_key(key_id);
             Ok(())
         } else {
             Err(ServiceError::NotFound(format!(

@@ -1,5 +1,7 @@
 //! Black-box integration tests: the real server on a random port, spoken to over HTTP.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod auth;
 mod cli;
 mod helpers;

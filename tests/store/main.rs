@@ -1,6 +1,8 @@
 //! The store conformance suite: every test runs against every backend through
 //! `store_tests!`, so a new backend is added by one line in the macro.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 
 use auditlog::model::Scope;
