@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::{ApiResult, principal};
+use crate::model::Scope;
 use crate::service::{BodyFormat, Service};
 
 fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
@@ -40,6 +41,7 @@ fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
 pub async fn ingest(State(service): State<Service>, req: Request) -> ApiResult<Response> {
     let (parts, body) = req.into_parts();
     let p = principal(&service, &parts.headers).await?;
+    service.org_for(&p, Scope::Write)?;
     let format = body_format(&parts.headers)?;
     let limit = service.limits().max_body_bytes;
     let too_large = || {

@@ -37,6 +37,7 @@ pub fn router(service: Service) -> Router {
         )
         .route("/v1/orgs/{slug}/keys/{key_id}", delete(orgs::revoke_key))
         .fallback(|| async { ApiError::not_found_route() })
+        .layer(axum::middleware::map_response(json_errors))
         // The ingest handler enforces its own limit with a JSON error; this is the backstop.
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(|_| {
@@ -61,11 +62,48 @@ pub(crate) async fn principal(service: &Service, headers: &HeaderMap) -> ApiResu
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token)
         })
         .map(str::trim);
     Ok(service.authenticate(bearer).await?)
+}
+
+/// Errors produced by the framework itself (405, 408, 413 from an extractor) come with an
+/// empty or plain-text body: give them our JSON shape too.
+async fn json_errors(resp: Response) -> Response {
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this route does not accept this method; see the Allow header",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took too long and was abandoned; nothing was stored",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "unsupported Content-Type; send application/json",
+        ),
+        s if s.is_server_error() => ("internal", "internal error"),
+        _ => ("invalid_request", "the request could not be understood"),
+    };
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let mut out = ApiError::new(status, code, message).into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
+    out
 }
 
 async fn healthz() -> Response {

@@ -18,8 +18,14 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         ApiError::from(ServiceError::InvalidRequest {
-            message: format!("invalid body: {}", e.inner()),
-            details: Some(json!({ "field": e.path().to_string() })),
+            message: format!(
+                "invalid body: {}",
+                crate::service::error::json_message(e.inner())
+            ),
+            details: Some(json!({ "field": match e.path().to_string().as_str() {
+                "." => String::new(),
+                p => p.to_string(),
+            } })),
         })
     })
 }

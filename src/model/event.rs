@@ -20,13 +20,13 @@ pub struct EventInput {
     pub actor: Actor,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<Via>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub related: Vec<Related>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub changes: Vec<Change>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub context: Context,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub metadata: Map<String, Value>,
 }
 
@@ -38,6 +38,15 @@ pub struct EntityRef {
     pub name: Option<String>,
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+/// `null` means the same as leaving the member out.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

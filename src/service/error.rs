@@ -31,7 +31,7 @@ pub enum ServiceError {
         details: Option<serde_json::Value>,
     },
     /// One or more events failed validation; nothing was stored.
-    #[error("{} event(s) failed validation; nothing was stored", .0.len())]
+    #[error("{} event(s) failed validation; nothing was stored", count_events(.0))]
     InvalidEvent(Vec<FieldError>),
     #[error(
         "event id {id} (index {index}) was already used for an event with different content; nothing was stored"
@@ -45,6 +45,22 @@ pub enum ServiceError {
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn count_events(errors: &[FieldError]) -> usize {
+    let mut idx: Vec<usize> = errors.iter().map(|e| e.index).collect();
+    idx.dedup();
+    idx.len()
+}
+
+/// serde_json's message without its trailing " at line L column C", for errors whose
+/// position we report ourselves (or that point inside one event's text).
+pub fn json_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
 }
 
 impl ServiceError {

@@ -56,7 +56,7 @@ pub fn hashes_equal(a: &[u8; 32], b: &[u8; 32]) -> bool {
 
 /// A fresh public identifier for a key (`key_` + ULID), safe to log and show.
 pub fn new_key_id() -> String {
-    format!("key_{}", crate::model::new_ulid().to_lowercase())
+    format!("key_{}", crate::model::new_ulid())
 }
 
 #[cfg(test)]

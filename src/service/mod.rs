@@ -358,7 +358,9 @@ impl Service {
             details: Some(serde_json::json!({ "field": "slug" })),
         })?;
         let name = name.unwrap_or(slug);
-        if name.is_empty() || name.len() > validate::MAX_NAME || name.chars().any(char::is_control)
+        if name.is_empty()
+            || name.len() > validate::MAX_NAME
+            || name.chars().any(validate::is_forbidden_char)
         {
             return Err(ServiceError::InvalidRequest {
                 message: format!(
@@ -386,7 +388,7 @@ impl Service {
         name: &str,
     ) -> Result<CreatedKey, ServiceError> {
         let org = self.managed_org(p, slug).await?;
-        if name.len() > validate::MAX_NAME || name.chars().any(char::is_control) {
+        if name.len() > validate::MAX_NAME || name.chars().any(validate::is_forbidden_char) {
             return Err(ServiceError::InvalidRequest {
                 message: format!(
                     "name must be at most {} bytes without control characters",
@@ -458,9 +460,10 @@ impl Service {
 fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError> {
     let malformed = |e: serde_json::Error, line_offset: usize| ServiceError::InvalidRequest {
         message: format!(
-            "malformed JSON at line {} column {}: {e}",
+            "malformed JSON at line {} column {}: {}",
             e.line() + line_offset,
-            e.column()
+            e.column(),
+            error::json_message(&e)
         ),
         details: Some(serde_json::json!({ "line": e.line() + line_offset, "column": e.column() })),
     };

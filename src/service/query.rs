@@ -212,7 +212,12 @@ pub fn parse_list(catalog: &Catalog, org_id: i64, raw: &str) -> Result<ListReque
     });
     let actor_types = list("actor_type")?;
     if let Some(t) = &actor_types {
-        check_known("actor_type", t, |v| v == "user" || v == "system")?;
+        if let Some(v) = t.iter().find(|v| *v != "user" && *v != "system") {
+            return Err(ServiceError::bad_param(
+                "actor_type",
+                format!("unknown actor_type {v:?}; use user or system"),
+            ));
+        }
     }
     let limit = match param("limit") {
         None => DEFAULT_LIMIT,

@@ -59,6 +59,20 @@ impl Errors<'_> {
         }
     }
 
+    /// An identifier: text that list filters can also select, so no commas and no
+    /// leading or trailing whitespace.
+    fn ident(&mut self, field: &str, value: &str) {
+        let before = self.out.len();
+        self.text(field, value, MAX_REF);
+        if self.out.len() == before {
+            if value.contains(',') {
+                self.add(field, "must not contain ',' (list filters split on commas)");
+            } else if value.trim() != value {
+                self.add(field, "must not start or end with whitespace");
+            }
+        }
+    }
+
     fn opt_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(v) = value {
             self.text(field, v, max);
@@ -66,7 +80,8 @@ impl Errors<'_> {
     }
 }
 
-fn is_forbidden_char(c: char) -> bool {
+/// Control characters and bidirectional overrides/isolates: never allowed in names and ids.
+pub fn is_forbidden_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -106,7 +121,7 @@ pub fn prepare(
             errors.push(FieldError {
                 index,
                 field,
-                message: e.into_inner().to_string(),
+                message: super::error::json_message(e.inner()),
             });
             return None;
         }
@@ -165,13 +180,13 @@ pub fn prepare(
         ),
         Some(_) => {}
     }
-    err.text("entity.id", &input.entity.id, MAX_REF);
+    err.ident("entity.id", &input.entity.id);
     err.opt_text("entity.name", input.entity.name.as_deref(), MAX_NAME);
 
     let actor = &input.actor;
     match (actor.kind, &actor.id) {
         (ActorType::User, None) => err.add("actor.id", "is required for a user actor"),
-        (_, Some(id)) => err.text("actor.id", id, MAX_REF),
+        (_, Some(id)) => err.ident("actor.id", id),
         _ => {}
     }
     err.opt_text("actor.name", actor.name.as_deref(), MAX_NAME);
@@ -183,7 +198,9 @@ pub fn prepare(
         }
     }
     if let Some(via) = &input.via {
-        err.opt_text("via.id", via.id.as_deref(), MAX_REF);
+        if let Some(id) = &via.id {
+            err.ident("via.id", id);
+        }
         err.opt_text("via.name", via.name.as_deref(), MAX_NAME);
     }
 
@@ -203,7 +220,7 @@ pub fn prepare(
                 format!("unknown entity type {:?}; see GET /v1/catalog", r.kind),
             );
         }
-        err.text(&format!("related[{i}].id"), &r.id, MAX_REF);
+        err.ident(&format!("related[{i}].id"), &r.id);
         err.opt_text(&format!("related[{i}].role"), r.role.as_deref(), MAX_REF);
         err.opt_text(&format!("related[{i}].name"), r.name.as_deref(), MAX_NAME);
     }

@@ -375,3 +375,81 @@ async fn health_ready_and_catalog() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(error_code(&v), "not_found");
 }
+
+#[tokio::test]
+async fn every_error_has_the_json_shape_and_edge_inputs_behave() {
+    let app = spawn_app().await;
+    let acme = app.org("acme").await;
+
+    // framework-level errors come in our JSON shape too
+    let r = app
+        .client
+        .put(app.url("/v1/events"))
+        .bearer_auth(&acme.write)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.headers().get("allow").is_some());
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&v), "method_not_allowed");
+    let big = format!("{{\"slug\": \"{}\"}}", "x".repeat(5 * 1024 * 1024));
+    let (s, v) = app
+        .post_raw("/v1/orgs", OPERATOR, "application/json", big)
+        .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_code(&v), "payload_too_large", "{v}");
+
+    // the auth scheme is case-insensitive
+    let r = app
+        .client
+        .get(app.url("/v1/events"))
+        .header("authorization", format!("BEARER {}", acme.read))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // the scope is checked before the body
+    let (s, _) = app
+        .post_raw("/v1/events", &acme.read, "text/plain", "x")
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // null optional members mean "absent"
+    let mut e = event("view.created", 1);
+    for k in ["metadata", "related", "changes", "context", "via"] {
+        e[k] = Value::Null;
+    }
+    let (s, v) = app.ingest(&acme.write, vec![e]).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+
+    // ids that list filters could not select are refused
+    let mut comma = event("view.created", 2);
+    comma["entity"]["id"] = json!("a,b");
+    let mut spaced = event("view.created", 3);
+    spaced["actor"]["id"] = json!(" u_1 ");
+    let (s, v) = app
+        .ingest(&acme.write, vec![comma, spaced, event("view.created", 4)])
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        v["error"]["message"],
+        "2 event(s) failed validation; nothing was stored"
+    );
+    assert_eq!(v["error"]["details"][0]["field"], "entity.id");
+    assert_eq!(v["error"]["details"][1]["field"], "actor.id");
+
+    // NDJSON errors name the request's line, once
+    let nd = format!("{}\n{{\"action\": oops}}", event("view.created", 5));
+    let (s, v) = app
+        .post_raw("/v1/events", &acme.write, "application/x-ndjson", nd)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("malformed JSON at line 2 column 12") && !msg.contains("line 1"),
+        "{msg}"
+    );
+    assert_eq!(app.all_events(&acme.read, "").await.len(), 1);
+}
