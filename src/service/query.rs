@@ -211,13 +211,15 @@ pub fn parse_list(catalog: &Catalog, org_id: i64, raw: &str) -> Result<ListReque
             .collect()
     });
     let actor_types = list("actor_type")?;
-    if let Some(t) = &actor_types {
-        if let Some(v) = t.iter().find(|v| *v != "user" && *v != "system") {
-            return Err(ServiceError::bad_param(
-                "actor_type",
-                format!("unknown actor_type {v:?}; use user or system"),
-            ));
-        }
+    if let Some(v) = actor_types
+        .iter()
+        .flatten()
+        .find(|v| *v != "user" && *v != "system")
+    {
+        return Err(ServiceError::bad_param(
+            "actor_type",
+            format!("unknown actor_type {v:?}; use user or system"),
+        ));
     }
     let limit = match param("limit") {
         None => DEFAULT_LIMIT,
