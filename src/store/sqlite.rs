@@ -72,8 +72,7 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-"#,
-];
+"#];
 
 fn pk(org_id: i64, seq: u64) -> i64 {
     (org_id << SEQ_BITS) | seq as i64
