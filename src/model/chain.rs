@@ -28,6 +28,9 @@ pub struct PreparedEvent {
     pub entity_id: String,
     pub actor_type: &'static str,
     pub actor_id: Option<String>,
+    /// "Performed By" at the time of the event: name, else email, else id; `System`.
+    pub performed_by: String,
+    pub via_type: Option<&'static str>,
     /// SHA-256 of the canonical client input: decides duplicate vs. `id_conflict`.
     pub content_hash: [u8; 32],
     /// `{"action":…,…,"entity":…` (members sorting before "hash").
@@ -124,6 +127,8 @@ impl PreparedEvent {
             entity_id: p.entity.id.clone(),
             actor_type: p.actor.kind.as_str(),
             actor_id: p.actor.id.clone(),
+            performed_by: p.actor.performed_by().to_string(),
+            via_type: p.via.map(|v| v.kind.as_str()),
             content_hash: h.finalize().into(),
             head,
             mid,

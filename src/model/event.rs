@@ -103,6 +103,17 @@ pub enum ViaType {
     Api,
 }
 
+impl ViaType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViaType::Rule => "rule",
+            ViaType::Macro => "macro",
+            ViaType::Integration => "integration",
+            ViaType::Api => "api",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Via {

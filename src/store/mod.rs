@@ -80,6 +80,76 @@ pub struct EventQuery {
     pub limit: usize,
 }
 
+/// Where a count reads from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountSource {
+    /// The events themselves (any range, any filter); time resolution one minute.
+    Events,
+    /// Per-hour rollups; `from`/`to` must be whole UTC hours.
+    Hourly,
+    /// Per-day rollups; `from`/`to` must be whole UTC days.
+    Daily,
+}
+
+/// A count over one range, grouped by what the caller asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountQuery {
+    pub source: CountSource,
+    /// Inclusive, microseconds.
+    pub from: i64,
+    /// Exclusive, microseconds.
+    pub to: i64,
+    pub actions: Option<Vec<String>>,
+    /// Only with [`CountSource::Events`]: rollups do not know entities.
+    pub entity_ids: Option<Vec<String>>,
+    pub actor_ids: Option<Vec<String>>,
+    pub actor_types: Option<Vec<String>>,
+    pub by_action: bool,
+    /// Group by actor type, actor id and via type.
+    pub by_actor: bool,
+    /// Group by time: the minute (events) or the rollup bucket.
+    pub by_time: bool,
+}
+
+impl CountQuery {
+    fn needs_actor(&self) -> bool {
+        self.by_actor || self.actor_ids.is_some() || self.actor_types.is_some()
+    }
+
+    fn needs_action(&self) -> bool {
+        self.by_action || self.actions.is_some()
+    }
+
+    /// Whether rollups of `source` can answer this query. Per-action and per-actor rollups
+    /// exist per hour and per day; the combined action x actor rollup only per day (per
+    /// hour it would hold about as many rows as there are events). Entities are never rolled up.
+    pub fn rollup_can_answer(&self, source: CountSource) -> bool {
+        match source {
+            CountSource::Events => true,
+            _ if self.entity_ids.is_some() => false,
+            CountSource::Daily => true,
+            CountSource::Hourly => !(self.needs_actor() && self.needs_action()),
+        }
+    }
+}
+
+/// One group of a count. Members the query did not group by are `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountRow {
+    /// Start of the minute or bucket, microseconds.
+    pub time: Option<i64>,
+    pub action: Option<String>,
+    pub actor_type: Option<String>,
+    /// Empty for actors without an id.
+    pub actor_id: Option<String>,
+    /// Empty when the event went through no automation.
+    pub via_type: Option<String>,
+    pub n: u64,
+}
+
+pub const HOUR_MICROS: i64 = 3_600_000_000;
+pub const DAY_MICROS: i64 = 24 * HOUR_MICROS;
+
 /// One event row as read back.
 #[derive(Debug, Clone)]
 pub struct EventRow {
@@ -113,6 +183,12 @@ pub trait Store: Send + Sync + 'static {
         from_seq: u64,
         limit: usize,
     ) -> StoreResult<Vec<EventRow>>;
+
+    /// Counts events, from the events or from rollups kept in the same transaction as the
+    /// events (so both always agree). See [`CountQuery::rollup_can_answer`].
+    async fn count(&self, org: &Org, q: &CountQuery) -> StoreResult<Vec<CountRow>>;
+    /// The latest "Performed By" of each of these user actor ids.
+    async fn actor_names(&self, org: &Org, actor_ids: &[String]) -> StoreResult<Vec<(String, String)>>;
 
     /// Whether the store can serve requests now.
     async fn ready(&self) -> StoreResult<()>;

@@ -21,7 +21,8 @@ use tokio::sync::mpsc::{Receiver, Sender, channel, error::TryRecvError};
 use tokio::sync::{Semaphore, oneshot};
 
 use super::{
-    Appended, EventQuery, EventRow, KeyRecord, NewKey, Order, Store, StoreError, StoreResult,
+    Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery, EventRow, HOUR_MICROS,
+    KeyRecord, NewKey, Order, Store, StoreError, StoreResult,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH, seal};
 use crate::model::time::now_micros;
@@ -61,6 +62,7 @@ CREATE TABLE events (
     entity_id    TEXT NOT NULL,
     actor_type   TEXT NOT NULL,
     actor_id     TEXT,
+    via_type     TEXT,
     content_hash BLOB NOT NULL,
     hash         BLOB NOT NULL,
     body         TEXT NOT NULL          -- canonical JSON, hash included
@@ -72,6 +74,34 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+-- Rollups: event counts per org, grain (0 hour, 1 day), bucket start (microseconds) and
+-- dimension, written in the same transaction as the events they count.
+CREATE TABLE rollup_action (
+    org_id INTEGER NOT NULL, grain INTEGER NOT NULL, bucket INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (org_id, grain, bucket, action)
+) WITHOUT ROWID;
+CREATE TABLE rollup_actor (
+    org_id INTEGER NOT NULL, grain INTEGER NOT NULL, bucket INTEGER NOT NULL,
+    actor_type TEXT NOT NULL, actor_id TEXT NOT NULL, via_type TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (org_id, grain, bucket, actor_type, actor_id, via_type)
+) WITHOUT ROWID;
+-- action x actor, per day only: one row per actor and day, its per-action counts packed
+-- in `counts` as "action=n" lines. A row per (action, actor) would cost an upsert for
+-- almost every event at ingest; this costs one per actor and day.
+CREATE TABLE rollup_actor_actions (
+    org_id INTEGER NOT NULL, bucket INTEGER NOT NULL,
+    actor_type TEXT NOT NULL, actor_id TEXT NOT NULL, via_type TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    PRIMARY KEY (org_id, bucket, actor_type, actor_id, via_type)
+) WITHOUT ROWID;
+-- the latest "Performed By" of each actor, for reports
+CREATE TABLE actors (
+    org_id INTEGER NOT NULL, actor_id TEXT NOT NULL, performed_by TEXT NOT NULL,
+    PRIMARY KEY (org_id, actor_id)
+) WITHOUT ROWID;
 "#];
 
 fn pk(org_id: i64, seq: u64) -> i64 {
@@ -453,6 +483,39 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn count(&self, org: &Org, q: &CountQuery) -> StoreResult<Vec<CountRow>> {
+        let (org_id, q) = (org.id, q.clone());
+        self.read(move |conn| {
+            let mixed = (q.by_actor || q.actor_ids.is_some() || q.actor_types.is_some())
+                && (q.by_action || q.actions.is_some());
+            if q.source == CountSource::Daily && mixed {
+                return count_actor_actions(conn, org_id, &q);
+            }
+            let (sql, params) = build_count(org_id, &q)?;
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| read_count_row(&q, r))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn actor_names(&self, org: &Org, actor_ids: &[String]) -> StoreResult<Vec<(String, String)>> {
+        let (org_id, ids) = (org.id, actor_ids.to_vec());
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT performed_by FROM actors WHERE org_id = ?1 AND actor_id = ?2",
+            )?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(name) = stmt.query_row(params![org_id, id], |r| r.get::<_, String>(0)).optional()? {
+                    out.push((id, name));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn ready(&self) -> StoreResult<()> {
         self.read(|conn| {
             conn.query_row("SELECT 1", [], |_| Ok(()))?;
@@ -585,21 +648,23 @@ fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Ve
         }
     };
     let mut pending_heads: HashMap<i64, Head> = HashMap::new();
+    let mut rollups = Rollups::default();
     let mut results = Vec::with_capacity(group.len());
     for p in &group {
-        let r = append_request(&mut tx, heads, &mut pending_heads, p, recorded_at);
+        let r = append_request(&mut tx, heads, &mut pending_heads, &mut rollups, p, recorded_at);
         results.push(r);
     }
-    match tx.commit() {
+    // The rollups go into the same transaction: counts and events can never disagree.
+    let committed = rollups.write(&tx).and_then(|()| tx.commit().map_err(classify));
+    match committed {
         Ok(()) => {
             heads.extend(pending_heads);
             for (p, r) in group.into_iter().zip(results) {
                 let _ = p.reply.send(r);
             }
         }
-        Err(e) => {
+        Err(err) => {
             heads.clear();
-            let err = classify(e);
             for p in group {
                 let _ = p.reply.send(Err(clone_err(&err)));
             }
@@ -636,11 +701,12 @@ fn load_head(conn: &Connection, org_id: i64) -> StoreResult<Head> {
 
 /// Appends one request's events inside a savepoint; on any error the savepoint is rolled back
 /// and the request fails alone.
-fn append_request(
+fn append_request<'a>(
     tx: &mut rusqlite::Transaction<'_>,
     heads: &HashMap<i64, Head>,
     pending_heads: &mut HashMap<i64, Head>,
-    p: &Pending,
+    rollups: &mut Rollups<'a>,
+    p: &'a Pending,
     recorded_at: i64,
 ) -> StoreResult<Vec<Appended>> {
     let sp = tx.savepoint()?;
@@ -652,14 +718,15 @@ fn append_request(
         None => load_head(&sp, p.org_id)?,
     };
     let mut out = Vec::with_capacity(p.events.len());
+    let mut delta = Rollups::default();
     let mut seen: HashMap<&str, (u64, [u8; 32])> = HashMap::new();
     {
         let mut lookup = sp
             .prepare_cached("SELECT seq, content_hash FROM events WHERE org_id = ?1 AND id = ?2")?;
         let mut insert = sp.prepare_cached(
             "INSERT INTO events (pk, org_id, seq, id, occurred_at, recorded_at, action, entity_id,
-                                 actor_type, actor_id, content_hash, hash, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                 actor_type, actor_id, via_type, content_hash, hash, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
         for (index, ev) in p.events.iter().enumerate() {
             if !ev.id_generated {
@@ -700,11 +767,13 @@ fn append_request(
                 ev.entity_id,
                 ev.actor_type,
                 ev.actor_id,
+                ev.via_type,
                 &ev.content_hash[..],
                 &sealed.hash[..],
                 sealed.body,
             ])?;
             seen.insert(ev.id.as_str(), (seq, ev.content_hash));
+            delta.add(p.org_id, ev);
             head = (seq, sealed.hash);
             out.push(Appended {
                 id: ev.id.clone(),
@@ -715,5 +784,293 @@ fn append_request(
     }
     sp.commit()?;
     pending_heads.insert(p.org_id, head);
+    rollups.merge(delta);
     Ok(out)
+}
+
+const GRAIN_HOUR: i64 = 0;
+const GRAIN_DAY: i64 = 1;
+
+fn floor_to(t: i64, step: i64) -> i64 {
+    t - t.rem_euclid(step)
+}
+
+/// Count deltas of one group commit, written with one upsert per distinct key.
+/// Keys borrow from the group's events, which outlive the commit.
+#[derive(Default)]
+struct Rollups<'a> {
+    action: HashMap<(i64, i64, i64, &'a str), i64>,
+    actor: HashMap<(i64, i64, i64, &'static str, &'a str, &'static str), i64>,
+    /// (org, day, actor type, actor id, via) -> action -> n
+    full: HashMap<(i64, i64, &'static str, &'a str, &'static str), HashMap<&'a str, i64>>,
+    actors: HashMap<(i64, &'a str), &'a str>,
+}
+
+impl<'a> Rollups<'a> {
+    fn add(&mut self, org_id: i64, ev: &'a PreparedEvent) {
+        let hour = floor_to(ev.occurred_at, HOUR_MICROS);
+        let day = floor_to(ev.occurred_at, DAY_MICROS);
+        let actor_id = ev.actor_id.as_deref().unwrap_or("");
+        let via = ev.via_type.unwrap_or("");
+        let action = ev.action.as_str();
+        for (grain, bucket) in [(GRAIN_HOUR, hour), (GRAIN_DAY, day)] {
+            *self.action.entry((org_id, grain, bucket, action)).or_default() += 1;
+            *self
+                .actor
+                .entry((org_id, grain, bucket, ev.actor_type, actor_id, via))
+                .or_default() += 1;
+        }
+        *self
+            .full
+            .entry((org_id, day, ev.actor_type, actor_id, via))
+            .or_default()
+            .entry(action)
+            .or_default() += 1;
+        if ev.actor_type == "user" && !actor_id.is_empty() {
+            self.actors.insert((org_id, actor_id), &ev.performed_by);
+        }
+    }
+
+    fn merge(&mut self, other: Rollups<'a>) {
+        for (k, n) in other.action {
+            *self.action.entry(k).or_default() += n;
+        }
+        for (k, n) in other.actor {
+            *self.actor.entry(k).or_default() += n;
+        }
+        for (k, counts) in other.full {
+            let mine = self.full.entry(k).or_default();
+            for (action, n) in counts {
+                *mine.entry(action).or_default() += n;
+            }
+        }
+        self.actors.extend(other.actors);
+    }
+
+    fn write(&self, conn: &Connection) -> StoreResult<()> {
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO rollup_action (org_id, grain, bucket, action, n) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (org_id, grain, bucket, action) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for ((org, grain, bucket, action), n) in &self.action {
+            stmt.execute(params![org, grain, bucket, action, n])?;
+        }
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO rollup_actor (org_id, grain, bucket, actor_type, actor_id, via_type, n)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (org_id, grain, bucket, actor_type, actor_id, via_type)
+             DO UPDATE SET n = n + excluded.n",
+        )?;
+        for ((org, grain, bucket, at, aid, via), n) in &self.actor {
+            stmt.execute(params![org, grain, bucket, at, aid, via, n])?;
+        }
+        let mut read = conn.prepare_cached(
+            "SELECT counts FROM rollup_actor_actions
+             WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
+        )?;
+        let mut write = conn.prepare_cached(
+            "INSERT OR REPLACE INTO rollup_actor_actions
+             (org_id, bucket, actor_type, actor_id, via_type, counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for ((org, bucket, at, aid, via), delta) in &self.full {
+            let key = params![org, bucket, at, aid, via];
+            let old: Option<String> = read.query_row(key, |r| r.get(0)).optional()?;
+            let mut counts = old.as_deref().map(unpack_counts).unwrap_or_default();
+            for (action, n) in delta {
+                *counts.entry((*action).to_string()).or_default() += n;
+            }
+            write.execute(params![org, bucket, at, aid, via, pack_counts(&counts)])?;
+        }
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO actors (org_id, actor_id, performed_by) VALUES (?1, ?2, ?3)
+             ON CONFLICT (org_id, actor_id) DO UPDATE SET performed_by = excluded.performed_by",
+        )?;
+        for ((org, aid), name) in &self.actors {
+            stmt.execute(params![org, aid, name])?;
+        }
+        Ok(())
+    }
+}
+
+fn pack_counts(counts: &std::collections::BTreeMap<String, i64>) -> String {
+    let mut out = String::with_capacity(counts.len() * 24);
+    for (action, n) in counts {
+        out.push_str(action);
+        out.push('=');
+        out.push_str(&n.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn unpack_counts(s: &str) -> std::collections::BTreeMap<String, i64> {
+    s.lines()
+        .filter_map(|l| {
+            let (a, n) = l.split_once('=')?;
+            Some((a.to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Reads the packed action x actor day rollup and groups it in memory.
+fn count_actor_actions(conn: &Connection, org_id: i64, q: &CountQuery) -> StoreResult<Vec<CountRow>> {
+    let mut sql = String::from(
+        "SELECT bucket, actor_type, actor_id, via_type, counts FROM rollup_actor_actions
+         WHERE org_id = ? AND bucket >= ? AND bucket < ?",
+    );
+    let mut p = vec![SqlValue::Integer(org_id), SqlValue::Integer(q.from), SqlValue::Integer(q.to)];
+    if let Some(v) = &q.actor_ids {
+        in_list(&mut sql, &mut p, "actor_id", v);
+    }
+    if let Some(v) = &q.actor_types {
+        in_list(&mut sql, &mut p, "actor_type", v);
+    }
+    let wanted: Option<std::collections::HashSet<&str>> =
+        q.actions.as_ref().map(|a| a.iter().map(String::as_str).collect());
+    type Key = (Option<i64>, Option<String>, Option<(String, String, String)>);
+    let mut groups: HashMap<Key, u64> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(p))?;
+    while let Some(r) = rows.next()? {
+        let bucket: i64 = r.get(0)?;
+        let actor = if q.by_actor {
+            Some((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        } else {
+            None
+        };
+        let counts: String = r.get(4)?;
+        for line in counts.lines() {
+            let Some((action, n)) = line.split_once('=') else { continue };
+            if wanted.as_ref().is_some_and(|w| !w.contains(action)) {
+                continue;
+            }
+            let n: u64 = n.parse().unwrap_or(0);
+            let key = (
+                q.by_time.then_some(bucket),
+                q.by_action.then(|| action.to_string()),
+                actor.clone(),
+            );
+            *groups.entry(key).or_default() += n;
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .map(|((time, action, actor), n)| {
+            let (actor_type, actor_id, via_type) = match actor {
+                Some((t, i, v)) => (Some(t), Some(i), Some(v)),
+                None => (None, None, None),
+            };
+            CountRow { time, action, actor_type, actor_id, via_type, n }
+        })
+        .collect())
+}
+
+/// Builds the count query for one source. Returns the SQL, its parameters, and which
+/// columns come back (time, action, actor triple).
+fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue>)> {
+    let needs_actor = q.by_actor || q.actor_ids.is_some() || q.actor_types.is_some();
+    let needs_action = q.by_action || q.actions.is_some();
+    let mut p = vec![SqlValue::Integer(org_id)];
+    let (table, time_col, count_expr) = match q.source {
+        CountSource::Events => (
+            "events",
+            "occurred_at - (occurred_at % 60000000)",
+            "COUNT(*)",
+        ),
+        CountSource::Hourly | CountSource::Daily => {
+            let table = match (needs_action, needs_actor) {
+                (_, false) => "rollup_action",
+                (false, true) => "rollup_actor",
+                (true, true) if q.source == CountSource::Daily => {
+                    return Err(StoreError::Internal("use count_actor_actions".into()));
+                }
+                (true, true) => {
+                    return Err(StoreError::Internal(
+                        "hourly rollups cannot combine action and actor".into(),
+                    ));
+                }
+            };
+            (table, "bucket", "SUM(n)")
+        }
+    };
+    let mut cols: Vec<&str> = Vec::new();
+    if q.by_time {
+        cols.push(time_col);
+    }
+    if q.by_action {
+        cols.push("action");
+    }
+    if q.by_actor {
+        if q.source == CountSource::Events {
+            cols.extend(["actor_type", "COALESCE(actor_id, '')", "COALESCE(via_type, '')"]);
+        } else {
+            cols.extend(["actor_type", "actor_id", "via_type"]);
+        }
+    }
+    let mut sql = format!("SELECT {}", cols.join(", "));
+    if !cols.is_empty() {
+        sql.push_str(", ");
+    }
+    sql.push_str(count_expr);
+    sql.push_str(" FROM ");
+    sql.push_str(table);
+    sql.push_str(" WHERE org_id = ?");
+    match q.source {
+        CountSource::Events => {
+            sql.push_str(" AND occurred_at >= ? AND occurred_at < ?");
+        }
+        CountSource::Hourly => {
+            sql.push_str(" AND grain = 0 AND bucket >= ? AND bucket < ?");
+        }
+        CountSource::Daily => {
+            sql.push_str(" AND grain = 1 AND bucket >= ? AND bucket < ?");
+        }
+    }
+    p.push(SqlValue::Integer(q.from));
+    p.push(SqlValue::Integer(q.to));
+    if let Some(a) = &q.actions {
+        in_list(&mut sql, &mut p, "action", a);
+    }
+    if let Some(v) = &q.entity_ids {
+        if q.source != CountSource::Events {
+            return Err(StoreError::Internal("rollups cannot filter by entity".into()));
+        }
+        in_list(&mut sql, &mut p, "entity_id", v);
+    }
+    if let Some(v) = &q.actor_ids {
+        in_list(&mut sql, &mut p, "actor_id", v);
+    }
+    if let Some(v) = &q.actor_types {
+        in_list(&mut sql, &mut p, "actor_type", v);
+    }
+    if !cols.is_empty() {
+        let n = cols.len();
+        sql.push_str(" GROUP BY ");
+        sql.push_str(&(1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(", "));
+    }
+    Ok((sql, p))
+}
+
+fn read_count_row(q: &CountQuery, r: &rusqlite::Row<'_>) -> rusqlite::Result<CountRow> {
+    let mut i = 0;
+    let mut next = || {
+        i += 1;
+        i - 1
+    };
+    let time = if q.by_time { Some(r.get(next())?) } else { None };
+    let action = if q.by_action { Some(r.get(next())?) } else { None };
+    let (actor_type, actor_id, via_type) = if q.by_actor {
+        (Some(r.get(next())?), Some(r.get(next())?), Some(r.get(next())?))
+    } else {
+        (None, None, None)
+    };
+    let n: Option<i64> = r.get(next())?;
+    Ok(CountRow {
+        time,
+        action,
+        actor_type,
+        actor_id,
+        via_type,
+        n: n.unwrap_or(0).max(0) as u64,
+    })
 }
