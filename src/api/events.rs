@@ -9,7 +9,7 @@ use serde_json::json;
 use super::error::ApiError;
 use super::{ApiResult, principal};
 use crate::model::Scope;
-use crate::service::{BodyFormat, Service};
+use crate::service::{BodyFormat, Report, Service};
 
 fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
     let ct = headers
@@ -115,4 +115,72 @@ pub async fn get_one(
     let p = principal(&service, &headers).await?;
     let body = service.get_event(&p, &id).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+fn attachment(file_name: &str) -> String {
+    format!("attachment; filename=\"{file_name}\"")
+}
+
+pub async fn summary(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    match service.summary(&p, query.as_deref().unwrap_or("")).await? {
+        Report::Json(v) => Ok(axum::Json(v).into_response()),
+        Report::Csv { file_name, body } => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, attachment(&file_name)),
+            ],
+            body,
+        )
+            .into_response()),
+    }
+}
+
+pub async fn histogram(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    let v = service
+        .histogram(&p, query.as_deref().unwrap_or(""))
+        .await?;
+    Ok(axum::Json(v).into_response())
+}
+
+pub async fn export(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    let export = service.export(&p, query.as_deref().unwrap_or(""))?;
+    let stream = futures_util::stream::unfold(export.chunks, |mut rx| async move {
+        let item = rx.recv().await?;
+        // An error after the first byte cannot change the status any more: end the body
+        // with an error so the client sees a truncated transfer, never a silent short file.
+        let item = item.map_err(|e| {
+            tracing::error!(error = %e, "export failed mid-stream");
+            std::io::Error::other(e.to_string())
+        });
+        Some((item, rx))
+    });
+    // fused: body wrappers (compression) may poll again after the end
+    let stream = futures_util::StreamExt::fuse(stream);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                export.format.content_type().to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, attachment(&export.file_name)),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }

@@ -29,6 +29,9 @@ pub fn router(service: Service) -> Router {
         .route("/readyz", get(readyz))
         .route("/v1/catalog", get(catalog))
         .route("/v1/events", get(events::list).post(events::ingest))
+        .route("/v1/events/summary", get(events::summary))
+        .route("/v1/events/histogram", get(events::histogram))
+        .route("/v1/events/export", get(events::export))
         .route("/v1/events/{id}", get(events::get_one))
         .route("/v1/orgs", get(orgs::list).post(orgs::create))
         .route(
@@ -48,6 +51,8 @@ pub fn router(service: Service) -> Router {
             )
             .into_response()
         }))
+        // gzip whenever the client accepts it, streamed exports included
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(TraceLayer::new_for_http())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

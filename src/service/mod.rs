@@ -2,8 +2,10 @@
 //! listing. It knows nothing of HTTP and holds no SQL.
 
 pub mod error;
+pub mod export;
 pub mod keys;
 pub mod query;
+pub mod report;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -71,6 +73,22 @@ pub struct IngestReport {
 pub struct EventPage {
     pub events: Vec<String>,
     pub next_cursor: Option<String>,
+}
+
+/// A report in the format asked for.
+pub enum Report {
+    Json(Value),
+    Csv {
+        file_name: String,
+        body: bytes::Bytes,
+    },
+}
+
+/// A running export.
+pub struct Export {
+    pub format: export::ExportFormat,
+    pub file_name: String,
+    pub chunks: tokio::sync::mpsc::Receiver<Result<bytes::Bytes, ServiceError>>,
 }
 
 /// An org created with its first admin key.
@@ -301,6 +319,63 @@ impl Service {
         Ok(EventPage {
             events: rows.into_iter().map(|r| r.body).collect(),
             next_cursor,
+        })
+    }
+
+    /// Event Counts. `format=csv` asks for CSV.
+    pub async fn summary(&self, p: &Principal, raw_query: &str) -> Result<Report, ServiceError> {
+        let org = self.org_for(p, Scope::Read)?;
+        let params = query::Params::parse(raw_query, &["group_by", "limit", "format"])?;
+        let f = query::parse_filters(self.catalog, &params)?;
+        let csv = match params.get("format") {
+            None | Some("json") => false,
+            Some("csv") => true,
+            Some(_) => {
+                return Err(ServiceError::bad_param(
+                    "format",
+                    "format must be json or csv",
+                ));
+            }
+        };
+        let summary = report::summary(self.store.as_ref(), self.catalog, org, &params, &f).await?;
+        Ok(if csv {
+            Report::Csv {
+                file_name: export::file_name(org, &f, "summary", "csv"),
+                body: export::summary_csv(&summary)?,
+            }
+        } else {
+            Report::Json(summary.to_json())
+        })
+    }
+
+    pub async fn histogram(&self, p: &Principal, raw_query: &str) -> Result<Value, ServiceError> {
+        let org = self.org_for(p, Scope::Read)?;
+        let params = query::Params::parse(raw_query, &["interval", "stack"])?;
+        let f = query::parse_filters(self.catalog, &params)?;
+        report::histogram(self.store.as_ref(), self.catalog, org, &params, &f).await
+    }
+
+    /// Starts an export. Bad parameters fail here, before any byte is sent; the rows then
+    /// arrive on the returned channel, a page at a time.
+    pub fn export(&self, p: &Principal, raw_query: &str) -> Result<Export, ServiceError> {
+        let org = self.org_for(p, Scope::Read)?.clone();
+        let params = query::Params::parse(raw_query, &["format"])?;
+        let f = query::parse_filters(self.catalog, &params)?;
+        let format = export::ExportFormat::parse(params.get("format"))?;
+        let file_name = export::file_name(&org, &f, "events", format.extension());
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        tokio::spawn(export::run_export(
+            self.store.clone(),
+            self.catalog,
+            org,
+            f,
+            format,
+            tx,
+        ));
+        Ok(Export {
+            format,
+            file_name,
+            chunks: rx,
         })
     }
 

@@ -1,6 +1,8 @@
 //! Query-string parsing for event listings: filters, time range in a time zone, paging
 //! cursor. Shared by every endpoint that takes event filters.
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::civil::Date;
@@ -17,7 +19,8 @@ pub const MAX_LIMIT: usize = 1000;
 /// Most values one list filter (`entity_id=a,b,c`) may hold.
 pub const MAX_LIST_VALUES: usize = 100;
 
-const KNOWN: &[&str] = &[
+/// Parameters every event endpoint accepts.
+const FILTERS: &[&str] = &[
     "from",
     "to",
     "tz",
@@ -28,9 +31,6 @@ const KNOWN: &[&str] = &[
     "entity_id",
     "actor_id",
     "actor_type",
-    "limit",
-    "order",
-    "cursor",
 ];
 
 /// A parsed listing request.
@@ -120,26 +120,64 @@ fn parse_bound(
 }
 
 /// Parses a raw query string (without `?`).
-pub fn parse_list(catalog: &Catalog, org_id: i64, raw: &str) -> Result<ListRequest, ServiceError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-        .map_err(|e| ServiceError::invalid(format!("malformed query string: {e}")))?;
-    let mut get = std::collections::BTreeMap::new();
-    for (k, v) in pairs {
-        if !KNOWN.contains(&k.as_str()) {
-            return Err(ServiceError::bad_param(
-                &k,
-                format!("unknown query parameter {k:?}; known: {}", KNOWN.join(", ")),
-            ));
-        }
-        if get.insert(k.clone(), v).is_some() {
-            return Err(ServiceError::bad_param(
-                &k,
-                format!("{k} given twice; use a comma-separated list"),
-            ));
-        }
-    }
-    let param = |n: &str| get.get(n).map(String::as_str);
+/// A query string parsed into single-valued parameters, checked against what the endpoint
+/// accepts: the common filters plus `extra`.
+pub struct Params(BTreeMap<String, String>);
 
+impl Params {
+    pub fn parse(raw: &str, extra: &[&str]) -> Result<Params, ServiceError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+            .map_err(|e| ServiceError::invalid(format!("malformed query string: {e}")))?;
+        let mut get = BTreeMap::new();
+        for (k, v) in pairs {
+            if !FILTERS.contains(&k.as_str()) && !extra.contains(&k.as_str()) {
+                let known: Vec<&str> = FILTERS.iter().chain(extra).copied().collect();
+                return Err(ServiceError::bad_param(
+                    &k,
+                    format!("unknown query parameter {k:?}; known: {}", known.join(", ")),
+                ));
+            }
+            if get.insert(k.clone(), v).is_some() {
+                return Err(ServiceError::bad_param(
+                    &k,
+                    format!("{k} given twice; use a comma-separated list"),
+                ));
+            }
+        }
+        Ok(Params(get))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    pub fn list(&self, name: &str) -> Result<Option<Vec<String>>, ServiceError> {
+        self.get(name).map(|v| split_list(name, v)).transpose()
+    }
+}
+
+/// The filters every event endpoint shares, resolved against the catalog.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub tz: TimeZone,
+    /// `None`: any action.
+    pub actions: Option<Vec<String>>,
+    pub entity_ids: Option<Vec<String>>,
+    pub actor_ids: Option<Vec<String>>,
+    pub actor_types: Option<Vec<String>>,
+}
+
+impl Filters {
+    /// The filters select no action at all: every answer is empty.
+    pub fn is_empty_selection(&self) -> bool {
+        self.actions.as_ref().is_some_and(Vec::is_empty)
+    }
+}
+
+pub fn parse_filters(catalog: &Catalog, params: &Params) -> Result<Filters, ServiceError> {
+    let param = |n: &str| params.get(n);
     let tz = match param("tz") {
         None | Some("") => TimeZone::UTC,
         Some(name) => TimeZone::get(name).map_err(|_| {
@@ -160,8 +198,7 @@ pub fn parse_list(catalog: &Catalog, org_id: i64, raw: &str) -> Result<ListReque
     {
         return Err(ServiceError::bad_param("from", "from must be before to"));
     }
-
-    let list = |n: &str| param(n).map(|v| split_list(n, v)).transpose();
+    let list = |n: &str| params.list(n);
     let categories = list("category")?;
     let entity_types = list("entity_type")?;
     let verbs = list("verb")?;
@@ -221,6 +258,22 @@ pub fn parse_list(catalog: &Catalog, org_id: i64, raw: &str) -> Result<ListReque
             format!("unknown actor_type {v:?}; use user or system"),
         ));
     }
+    Ok(Filters {
+        from,
+        to,
+        tz,
+        actions,
+        entity_ids: list("entity_id")?,
+        actor_ids: list("actor_id")?,
+        actor_types,
+    })
+}
+
+/// Parses a listing's query string (without `?`).
+pub fn parse_list(catalog: &Catalog, org_id: i64, raw: &str) -> Result<ListRequest, ServiceError> {
+    let params = Params::parse(raw, &["limit", "order", "cursor"])?;
+    let f = parse_filters(catalog, &params)?;
+    let param = |n: &str| params.get(n);
     let limit = match param("limit") {
         None => DEFAULT_LIMIT,
         Some(v) => match v.parse::<usize>() {
@@ -243,14 +296,14 @@ pub fn parse_list(catalog: &Catalog, org_id: i64, raw: &str) -> Result<ListReque
             ));
         }
     };
-    let empty = actions.as_ref().is_some_and(Vec::is_empty);
+    let empty = f.is_empty_selection();
     let mut query = EventQuery {
-        from,
-        to,
-        actions,
-        entity_ids: list("entity_id")?,
-        actor_ids: list("actor_id")?,
-        actor_types,
+        from: f.from,
+        to: f.to,
+        actions: f.actions,
+        entity_ids: f.entity_ids,
+        actor_ids: f.actor_ids,
+        actor_types: f.actor_types,
         order,
         after: None,
         limit,

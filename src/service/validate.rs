@@ -78,6 +78,31 @@ impl Errors<'_> {
             self.text(field, v, max);
         }
     }
+
+    /// A display name: like [`Self::text`], but a name may span lines (`\n`, `\r\n`, `\t`
+    /// are kept; exports quote them).
+    fn name(&mut self, field: &str, value: Option<&str>) {
+        let Some(v) = value else { return };
+        if v.is_empty() {
+            self.add(field, "must not be empty (omit the member instead)");
+        } else if v.len() > MAX_NAME {
+            self.add(
+                field,
+                format!("is {} bytes; the limit is {MAX_NAME} bytes", v.len()),
+            );
+        } else if let Some(c) = v
+            .chars()
+            .find(|c| is_forbidden_char(*c) && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.add(
+                field,
+                format!(
+                    "contains the control or bidirectional character U+{:04X}",
+                    c as u32
+                ),
+            );
+        }
+    }
 }
 
 /// Control characters and bidirectional overrides/isolates: never allowed in names and ids.
@@ -181,7 +206,7 @@ pub fn prepare(
         Some(_) => {}
     }
     err.ident("entity.id", &input.entity.id);
-    err.opt_text("entity.name", input.entity.name.as_deref(), MAX_NAME);
+    err.name("entity.name", input.entity.name.as_deref());
 
     let actor = &input.actor;
     match (actor.kind, &actor.id) {
@@ -189,7 +214,7 @@ pub fn prepare(
         (_, Some(id)) => err.ident("actor.id", id),
         _ => {}
     }
-    err.opt_text("actor.name", actor.name.as_deref(), MAX_NAME);
+    err.name("actor.name", actor.name.as_deref());
     if let Some(email) = &actor.email {
         err.text("actor.email", email, MAX_EMAIL);
         let parts: Vec<&str> = email.split('@').collect();
@@ -201,7 +226,7 @@ pub fn prepare(
         if let Some(id) = &via.id {
             err.ident("via.id", id);
         }
-        err.opt_text("via.name", via.name.as_deref(), MAX_NAME);
+        err.name("via.name", via.name.as_deref());
     }
 
     if input.related.len() > MAX_RELATED {
@@ -222,7 +247,7 @@ pub fn prepare(
         }
         err.ident(&format!("related[{i}].id"), &r.id);
         err.opt_text(&format!("related[{i}].role"), r.role.as_deref(), MAX_REF);
-        err.opt_text(&format!("related[{i}].name"), r.name.as_deref(), MAX_NAME);
+        err.name(&format!("related[{i}].name"), r.name.as_deref());
     }
 
     if input.changes.len() > MAX_CHANGES {

@@ -188,7 +188,11 @@ pub trait Store: Send + Sync + 'static {
     /// events (so both always agree). See [`CountQuery::rollup_can_answer`].
     async fn count(&self, org: &Org, q: &CountQuery) -> StoreResult<Vec<CountRow>>;
     /// The latest "Performed By" of each of these user actor ids.
-    async fn actor_names(&self, org: &Org, actor_ids: &[String]) -> StoreResult<Vec<(String, String)>>;
+    async fn actor_names(
+        &self,
+        org: &Org,
+        actor_ids: &[String],
+    ) -> StoreResult<Vec<(String, String)>>;
 
     /// Whether the store can serve requests now.
     async fn ready(&self) -> StoreResult<()>;

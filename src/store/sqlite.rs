@@ -493,13 +493,19 @@ impl Store for SqliteStore {
             }
             let (sql, params) = build_count(org_id, &q)?;
             let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| read_count_row(&q, r))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+                read_count_row(&q, r)
+            })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
     }
 
-    async fn actor_names(&self, org: &Org, actor_ids: &[String]) -> StoreResult<Vec<(String, String)>> {
+    async fn actor_names(
+        &self,
+        org: &Org,
+        actor_ids: &[String],
+    ) -> StoreResult<Vec<(String, String)>> {
         let (org_id, ids) = (org.id, actor_ids.to_vec());
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
@@ -507,7 +513,10 @@ impl Store for SqliteStore {
             )?;
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                if let Some(name) = stmt.query_row(params![org_id, id], |r| r.get::<_, String>(0)).optional()? {
+                if let Some(name) = stmt
+                    .query_row(params![org_id, id], |r| r.get::<_, String>(0))
+                    .optional()?
+                {
                     out.push((id, name));
                 }
             }
@@ -651,11 +660,20 @@ fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Ve
     let mut rollups = Rollups::default();
     let mut results = Vec::with_capacity(group.len());
     for p in &group {
-        let r = append_request(&mut tx, heads, &mut pending_heads, &mut rollups, p, recorded_at);
+        let r = append_request(
+            &mut tx,
+            heads,
+            &mut pending_heads,
+            &mut rollups,
+            p,
+            recorded_at,
+        );
         results.push(r);
     }
     // The rollups go into the same transaction: counts and events can never disagree.
-    let committed = rollups.write(&tx).and_then(|()| tx.commit().map_err(classify));
+    let committed = rollups
+        .write(&tx)
+        .and_then(|()| tx.commit().map_err(classify));
     match committed {
         Ok(()) => {
             heads.extend(pending_heads);
@@ -796,13 +814,16 @@ fn floor_to(t: i64, step: i64) -> i64 {
 }
 
 /// Count deltas of one group commit, written with one upsert per distinct key.
+/// (org, day, actor type, actor id, via type)
+type ActorDay<'a> = (i64, i64, &'static str, &'a str, &'static str);
+
 /// Keys borrow from the group's events, which outlive the commit.
 #[derive(Default)]
 struct Rollups<'a> {
     action: HashMap<(i64, i64, i64, &'a str), i64>,
     actor: HashMap<(i64, i64, i64, &'static str, &'a str, &'static str), i64>,
     /// (org, day, actor type, actor id, via) -> action -> n
-    full: HashMap<(i64, i64, &'static str, &'a str, &'static str), HashMap<&'a str, i64>>,
+    full: HashMap<ActorDay<'a>, HashMap<&'a str, i64>>,
     actors: HashMap<(i64, &'a str), &'a str>,
 }
 
@@ -814,7 +835,10 @@ impl<'a> Rollups<'a> {
         let via = ev.via_type.unwrap_or("");
         let action = ev.action.as_str();
         for (grain, bucket) in [(GRAIN_HOUR, hour), (GRAIN_DAY, day)] {
-            *self.action.entry((org_id, grain, bucket, action)).or_default() += 1;
+            *self
+                .action
+                .entry((org_id, grain, bucket, action))
+                .or_default() += 1;
             *self
                 .actor
                 .entry((org_id, grain, bucket, ev.actor_type, actor_id, via))
@@ -913,34 +937,54 @@ fn unpack_counts(s: &str) -> std::collections::BTreeMap<String, i64> {
 }
 
 /// Reads the packed action x actor day rollup and groups it in memory.
-fn count_actor_actions(conn: &Connection, org_id: i64, q: &CountQuery) -> StoreResult<Vec<CountRow>> {
+fn count_actor_actions(
+    conn: &Connection,
+    org_id: i64,
+    q: &CountQuery,
+) -> StoreResult<Vec<CountRow>> {
     let mut sql = String::from(
         "SELECT bucket, actor_type, actor_id, via_type, counts FROM rollup_actor_actions
          WHERE org_id = ? AND bucket >= ? AND bucket < ?",
     );
-    let mut p = vec![SqlValue::Integer(org_id), SqlValue::Integer(q.from), SqlValue::Integer(q.to)];
+    let mut p = vec![
+        SqlValue::Integer(org_id),
+        SqlValue::Integer(q.from),
+        SqlValue::Integer(q.to),
+    ];
     if let Some(v) = &q.actor_ids {
         in_list(&mut sql, &mut p, "actor_id", v);
     }
     if let Some(v) = &q.actor_types {
         in_list(&mut sql, &mut p, "actor_type", v);
     }
-    let wanted: Option<std::collections::HashSet<&str>> =
-        q.actions.as_ref().map(|a| a.iter().map(String::as_str).collect());
-    type Key = (Option<i64>, Option<String>, Option<(String, String, String)>);
+    let wanted: Option<std::collections::HashSet<&str>> = q
+        .actions
+        .as_ref()
+        .map(|a| a.iter().map(String::as_str).collect());
+    type Key = (
+        Option<i64>,
+        Option<String>,
+        Option<(String, String, String)>,
+    );
     let mut groups: HashMap<Key, u64> = HashMap::new();
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(p))?;
     while let Some(r) = rows.next()? {
         let bucket: i64 = r.get(0)?;
         let actor = if q.by_actor {
-            Some((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Some((
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         } else {
             None
         };
         let counts: String = r.get(4)?;
         for line in counts.lines() {
-            let Some((action, n)) = line.split_once('=') else { continue };
+            let Some((action, n)) = line.split_once('=') else {
+                continue;
+            };
             if wanted.as_ref().is_some_and(|w| !w.contains(action)) {
                 continue;
             }
@@ -960,7 +1004,14 @@ fn count_actor_actions(conn: &Connection, org_id: i64, q: &CountQuery) -> StoreR
                 Some((t, i, v)) => (Some(t), Some(i), Some(v)),
                 None => (None, None, None),
             };
-            CountRow { time, action, actor_type, actor_id, via_type, n }
+            CountRow {
+                time,
+                action,
+                actor_type,
+                actor_id,
+                via_type,
+                n,
+            }
         })
         .collect())
 }
@@ -1002,7 +1053,11 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
     }
     if q.by_actor {
         if q.source == CountSource::Events {
-            cols.extend(["actor_type", "COALESCE(actor_id, '')", "COALESCE(via_type, '')"]);
+            cols.extend([
+                "actor_type",
+                "COALESCE(actor_id, '')",
+                "COALESCE(via_type, '')",
+            ]);
         } else {
             cols.extend(["actor_type", "actor_id", "via_type"]);
         }
@@ -1033,7 +1088,9 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
     }
     if let Some(v) = &q.entity_ids {
         if q.source != CountSource::Events {
-            return Err(StoreError::Internal("rollups cannot filter by entity".into()));
+            return Err(StoreError::Internal(
+                "rollups cannot filter by entity".into(),
+            ));
         }
         in_list(&mut sql, &mut p, "entity_id", v);
     }
@@ -1046,7 +1103,12 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
     if !cols.is_empty() {
         let n = cols.len();
         sql.push_str(" GROUP BY ");
-        sql.push_str(&(1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(", "));
+        sql.push_str(
+            &(1..=n)
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     }
     Ok((sql, p))
 }
@@ -1057,10 +1119,22 @@ fn read_count_row(q: &CountQuery, r: &rusqlite::Row<'_>) -> rusqlite::Result<Cou
         i += 1;
         i - 1
     };
-    let time = if q.by_time { Some(r.get(next())?) } else { None };
-    let action = if q.by_action { Some(r.get(next())?) } else { None };
+    let time = if q.by_time {
+        Some(r.get(next())?)
+    } else {
+        None
+    };
+    let action = if q.by_action {
+        Some(r.get(next())?)
+    } else {
+        None
+    };
     let (actor_type, actor_id, via_type) = if q.by_actor {
-        (Some(r.get(next())?), Some(r.get(next())?), Some(r.get(next())?))
+        (
+            Some(r.get(next())?),
+            Some(r.get(next())?),
+            Some(r.get(next())?),
+        )
     } else {
         (None, None, None)
     };

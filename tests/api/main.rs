@@ -7,3 +7,4 @@ mod cli;
 mod helpers;
 mod ingest;
 mod query;
+mod reports;
