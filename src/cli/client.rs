@@ -159,6 +159,27 @@ pub async fn emit(a: EmitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode>
 pub struct QueryArgs {
     #[command(flatten)]
     pub remote: Remote,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Events per page (1..1000).
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// asc or desc (default desc, newest first).
+    #[arg(long)]
+    pub order: Option<String>,
+    #[arg(long)]
+    pub cursor: Option<String>,
+    /// Follow next_cursor up to this many pages.
+    #[arg(long, default_value_t = 1)]
+    pub pages: u32,
+    /// Print the raw JSON events, one per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The event filters every read command shares (same names and meaning as the API).
+#[derive(Debug, Clone, Args)]
+pub struct FilterArgs {
     /// Start: RFC 3339, or YYYY-MM-DD in --tz.
     #[arg(long)]
     pub from: Option<String>,
@@ -185,46 +206,37 @@ pub struct QueryArgs {
     /// user or system.
     #[arg(long)]
     pub actor_type: Option<String>,
-    /// Events per page (1..1000).
-    #[arg(long)]
-    pub limit: Option<u32>,
-    /// asc or desc (default desc, newest first).
-    #[arg(long)]
-    pub order: Option<String>,
-    #[arg(long)]
-    pub cursor: Option<String>,
-    /// Follow next_cursor up to this many pages.
-    #[arg(long, default_value_t = 1)]
-    pub pages: u32,
-    /// Print the raw JSON events, one per line.
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl FilterArgs {
+    fn params(&self) -> Vec<(&'static str, String)> {
+        let opts = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("tz", &self.tz),
+            ("category", &self.category),
+            ("entity_type", &self.entity_type),
+            ("verb", &self.verb),
+            ("action", &self.action),
+            ("entity_id", &self.entity_id),
+            ("actor_id", &self.actor_id),
+            ("actor_type", &self.actor_type),
+        ];
+        opts.into_iter()
+            .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+            .collect()
+    }
 }
 
 pub async fn query(a: QueryArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    let mut params: Vec<(&str, String)> = Vec::new();
-    let opts = [
-        ("from", &a.from),
-        ("to", &a.to),
-        ("tz", &a.tz),
-        ("category", &a.category),
-        ("entity_type", &a.entity_type),
-        ("verb", &a.verb),
-        ("action", &a.action),
-        ("entity_id", &a.entity_id),
-        ("actor_id", &a.actor_id),
-        ("actor_type", &a.actor_type),
-        ("order", &a.order),
-    ];
-    for (k, v) in opts {
-        if let Some(v) = v {
-            params.push((k, v.clone()));
-        }
+    let mut params = a.filters.params();
+    if let Some(o) = &a.order {
+        params.push(("order", o.clone()));
     }
     if let Some(l) = a.limit {
         params.push(("limit", l.to_string()));
     }
-    let tz = match &a.tz {
+    let tz = match &a.filters.tz {
         Some(name) => {
             jiff::tz::TimeZone::get(name).with_context(|| format!("unknown time zone {name}"))?
         }
@@ -294,6 +306,95 @@ pub async fn query(a: QueryArgs, out: &mut impl Write) -> anyhow::Result<ExitCod
     }
     if let (Some(c), false) = (&cursor, a.json) {
         writeln!(out, "more: --cursor {c}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub remote: Remote,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// csv or ndjson.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Write here (default: the file name the server suggests, in the current directory).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// Streams an export to a file: written to `<out>.part` and renamed when complete, so a
+/// file with the final name is always whole. A progress bar shows on a terminal.
+pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
+    use futures_util::StreamExt;
+    use std::io::IsTerminal;
+    let mut params = a.filters.params();
+    params.push(("format", a.format.clone()));
+    let resp = reqwest::Client::new()
+        .get(format!(
+            "{}/v1/events/export",
+            a.remote.url.trim_end_matches('/')
+        ))
+        .bearer_auth(&a.remote.key)
+        .query(&params)
+        .send()
+        .await
+        .with_context(|| format!("connecting to {}", a.remote.url))?;
+    if !resp.status().is_success() {
+        check(resp).await?;
+        bail!("export failed");
+    }
+    let suggested = resp
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split("filename=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("auditlog-export.{}", a.format));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(&suggested));
+    let part = out.with_extension(format!(
+        "{}.part",
+        out.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(&part).with_context(|| format!("creating {}", part.display()))?,
+    );
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} {bytes} ({bytes_per_sec}) {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let (mut lines, mut bytes) = (0u64, 0u64);
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.context("the export stream broke off; the partial file was kept as .part")?;
+        lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+        bytes += chunk.len() as u64;
+        std::io::Write::write_all(&mut file, &chunk)?;
+        bar.set_message(format!("{lines} lines"));
+        bar.inc(chunk.len() as u64);
+    }
+    std::io::Write::flush(&mut file)?;
+    drop(file);
+    std::fs::rename(&part, &out)?;
+    bar.finish_and_clear();
+    if a.format == "ndjson" {
+        eprintln!("wrote {lines} events ({bytes} bytes) to {}", out.display());
+    } else {
+        eprintln!("wrote {bytes} bytes to {}", out.display());
     }
     Ok(ExitCode::SUCCESS)
 }

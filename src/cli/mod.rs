@@ -37,6 +37,8 @@ pub enum Command {
     Emit(client::EmitArgs),
     /// Query events from a running server.
     Query(client::QueryArgs),
+    /// Download events from a running server as CSV or NDJSON (streamed, any size).
+    Export(client::ExportArgs),
 }
 
 /// Where the database is: shared by every command that opens it directly.
@@ -81,6 +83,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Key(c) => admin::key(c, &mut out).await,
         Command::Emit(a) => client::emit(a, &mut out).await,
         Command::Query(a) => client::query(a, &mut out).await,
+        Command::Export(a) => client::export(a).await,
     }
 }
 
