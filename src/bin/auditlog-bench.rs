@@ -37,6 +37,16 @@ enum Cmd {
         #[arg(long, default_value_t = 100_000)]
         single_events: usize,
     },
+    /// Event Counts over a large org spread over a year, then a full export.
+    Reports {
+        #[arg(long, default_value_t = 5_000_000)]
+        events: usize,
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
+        /// Events in the export run.
+        #[arg(long, default_value_t = 1_000_000)]
+        export_events: usize,
+    },
     /// First page of GET /v1/events with filters over a large org.
     Query {
         #[arg(long, default_value_t = 1_000_000)]
@@ -125,6 +135,43 @@ async fn new_org(
     Ok((created.org, w.secret, r.secret))
 }
 
+/// Loads `events` synthetic events spread evenly over the last year into `org`.
+async fn load(
+    service: &auditlog::service::Service,
+    catalog: &Catalog,
+    actions: &[String],
+    org: &auditlog::model::Org,
+    events: usize,
+) -> anyhow::Result<()> {
+    let writer = Principal::Key {
+        key_id: "bench".into(),
+        org: org.clone(),
+        scope: auditlog::model::Scope::Write,
+    };
+    let now = auditlog::model::time::now_micros();
+    let year = 365 * 24 * 3600 * 1_000_000i64;
+    let started = Instant::now();
+    for chunk in 0..events.div_ceil(1000) {
+        let values: Vec<Value> = (chunk * 1000..((chunk + 1) * 1000).min(events))
+            .map(|n| {
+                synthetic(
+                    catalog,
+                    actions,
+                    n,
+                    Some(now - year + (n as i64 * (year / events as i64))),
+                )
+            })
+            .collect();
+        service.ingest_values(&writer, values).await?;
+    }
+    println!(
+        "loaded {events} events spread over a year into {} in {:.1}s",
+        org.slug,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 async fn run_ingest(
     url: &str,
     key: &str,
@@ -205,6 +252,103 @@ async fn main() -> anyhow::Result<()> {
                 "ingest single   (64 clients x 1 event, {single_events} events):   {rate:>9.0} events/s   request p50 {:.1} ms  p99 {:.1} ms",
                 lat.pct(0.5),
                 lat.pct(0.99)
+            );
+        }
+        Cmd::Reports {
+            events,
+            requests,
+            export_events,
+        } => {
+            let (org, _, r) = match service.store().get_org("bench-reports").await? {
+                Some(org) => {
+                    let key = service
+                        .create_key(
+                            &Principal::Operator,
+                            &org.slug,
+                            auditlog::model::Scope::Read,
+                            "bench",
+                        )
+                        .await?;
+                    println!("reusing the loaded org bench-reports");
+                    (org, String::new(), key.secret)
+                }
+                None => {
+                    let (org, w, r) = new_org(&service, "bench-reports").await?;
+                    load(&service, catalog, &actions, &org, events).await?;
+                    (org, w, r)
+                }
+            };
+            let _ = org;
+            let client = reqwest::Client::new();
+            let queries = [
+                "group_by=entity_type,verb",
+                "group_by=actor",
+                "group_by=actor&category=configuration",
+                "group_by=category,day&tz=America/New_York",
+                "group_by=verb&from=2026-03-01T10:17:00Z&to=2026-09-30T18:45:00Z",
+                "group_by=actor,via_type&actor_type=system&tz=Europe/Berlin&from=2026-01-01&to=2026-06-30",
+            ];
+            for q in queries {
+                let mut lat = Lat(Vec::with_capacity(requests));
+                let mut total = 0;
+                for _ in 0..requests {
+                    let t = Instant::now();
+                    let resp = client
+                        .get(format!("{url}/v1/events/summary?{q}"))
+                        .bearer_auth(&r)
+                        .send()
+                        .await?;
+                    anyhow::ensure!(resp.status() == 200, "summary answered {}", resp.status());
+                    let v: Value = resp.json().await?;
+                    total = v["total"].as_u64().unwrap_or(0);
+                    lat.0.push(t.elapsed());
+                }
+                println!(
+                    "summary ({q:<90}) total {total:>8}  p50 {:>7.2} ms  p99 {:>7.2} ms",
+                    lat.pct(0.5),
+                    lat.pct(0.99)
+                );
+            }
+            // export: a separate org of export_events, peak RSS measured from a reset
+            let (eorg, _, er) = new_org(&service, "bench-export").await?;
+            load(&service, catalog, &actions, &eorg, export_events).await?;
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
+            for format in ["csv", "ndjson"] {
+                let t = Instant::now();
+                let resp = client
+                    .get(format!("{url}/v1/events/export?format={format}"))
+                    .bearer_auth(&er)
+                    .send()
+                    .await?;
+                anyhow::ensure!(resp.status() == 200, "export answered {}", resp.status());
+                let mut stream = resp.bytes_stream();
+                let (mut bytes, mut lines) = (0usize, 0usize);
+                use futures_util::StreamExt;
+                while let Some(chunk) = stream.next().await {
+                    let chunk = chunk?;
+                    bytes += chunk.len();
+                    lines += chunk.iter().filter(|b| **b == b'\n').count();
+                }
+                let secs = t.elapsed().as_secs_f64();
+                let rows = if format == "csv" {
+                    lines.saturating_sub(1)
+                } else {
+                    lines
+                };
+                println!(
+                    "export {format:<6} {rows} rows, {:.0} MB in {secs:.2}s: {:>9.0} rows/s",
+                    bytes as f64 / 1e6,
+                    rows as f64 / secs
+                );
+            }
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let hwm = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .unwrap_or("VmHWM: ?");
+            println!(
+                "peak RSS of the whole process (server and client) during the exports: {}",
+                hwm.trim_start_matches("VmHWM:").trim()
             );
         }
         Cmd::Query { events, requests } => {

@@ -4,6 +4,12 @@
 use jiff::Timestamp;
 use serde::Serializer;
 
+/// UTC in all but name: offset zero and no transitions ever (UTC, Etc/UTC, ...).
+pub fn is_utc(tz: &jiff::tz::TimeZone) -> bool {
+    tz.to_offset(Timestamp::UNIX_EPOCH).seconds() == 0
+        && tz.following(Timestamp::MIN).next().is_none()
+}
+
 pub fn now_micros() -> i64 {
     Timestamp::now().as_microsecond()
 }

@@ -106,7 +106,11 @@ struct Row<'a> {
     hash: String,
 }
 
-fn local_time(rfc3339: &str, tz: &TimeZone) -> String {
+fn local_time(rfc3339: &str, tz: &TimeZone, utc: bool) -> String {
+    // stored times are UTC with six fractional digits: in UTC only the suffix changes
+    if utc && rfc3339.len() == 27 && rfc3339.ends_with('Z') {
+        return format!("{}+00:00", &rfc3339[..26]);
+    }
     match rfc3339.parse::<Timestamp>() {
         Ok(t) => t
             .to_zoned(tz.clone())
@@ -127,6 +131,7 @@ pub fn write_csv_rows<W: std::io::Write>(
     catalog: &Catalog,
     tz: &TimeZone,
 ) -> Result<(), ServiceError> {
+    let utc = crate::model::time::is_utc(tz);
     for body in bodies {
         let r: Row<'_> = serde_json::from_str(body)
             .map_err(|e| ServiceError::Internal(format!("stored event unreadable: {e}")))?;
@@ -136,7 +141,7 @@ pub fn write_csv_rows<W: std::io::Write>(
             .unwrap_or_else(|| r.action.split_once('.').map_or("", |(_, v)| v));
         let via_type = r.via.as_ref().map(|v| v.kind.as_str()).unwrap_or("");
         let record: [&str; 21] = [
-            &local_time(&r.occurred_at, tz),
+            &local_time(&r.occurred_at, tz, utc),
             &r.category,
             &r.entity.kind,
             &r.entity.id,
@@ -153,13 +158,16 @@ pub fn write_csv_rows<W: std::io::Write>(
             r.changes.get(),
             r.context.ip.as_deref().unwrap_or(""),
             r.context.user_agent.as_deref().unwrap_or(""),
-            &local_time(&r.recorded_at, tz),
+            &local_time(&r.recorded_at, tz, utc),
             &r.id,
             &r.seq.to_string(),
             &r.hash,
         ];
-        w.write_record(record.iter().map(|c| neutralize(c).into_owned()))
-            .map_err(csv_error)?;
+        for cell in record {
+            w.write_field(neutralize(cell).as_bytes())
+                .map_err(csv_error)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_error)?;
     }
     Ok(())
 }
@@ -216,42 +224,62 @@ pub async fn run_export(
         after: None,
         limit: EXPORT_PAGE,
     };
+    // Read page n+1 while page n is being formatted: the database and the formatter each
+    // keep one core busy.
+    let mut rows = match store.query(&org, &q).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = tx.send(Err(e.into())).await;
+            return;
+        }
+    };
     loop {
-        let rows = match store.query(&org, &q).await {
+        let Some(last) = rows.last() else { return };
+        q.after = Some((last.occurred_at, last.seq));
+        let done = rows.len() < EXPORT_PAGE;
+        let bodies: Vec<String> = rows.into_iter().map(|r| r.body).collect();
+        let format_page = format_chunk(bodies, format, catalog, f.tz.clone());
+        let (chunk, next) = if done {
+            (format_page.await, Ok(Vec::new()))
+        } else {
+            tokio::join!(format_page, store.query(&org, &q))
+        };
+        let failed = chunk.is_err();
+        if tx.send(chunk).await.is_err() || failed || done {
+            return;
+        }
+        rows = match next {
             Ok(rows) => rows,
             Err(e) => {
                 let _ = tx.send(Err(e.into())).await;
                 return;
             }
         };
-        let Some(last) = rows.last() else { return };
-        q.after = Some((last.occurred_at, last.seq));
-        let done = rows.len() < EXPORT_PAGE;
-        let bodies: Vec<String> = rows.into_iter().map(|r| r.body).collect();
-        let chunk = match format {
-            ExportFormat::Ndjson => {
-                let mut out = Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum());
-                for b in &bodies {
-                    out.extend_from_slice(b.as_bytes());
-                    out.push(b'\n');
-                }
-                Ok(Bytes::from(out))
+    }
+}
+
+async fn format_chunk(
+    bodies: Vec<String>,
+    format: ExportFormat,
+    catalog: &'static Catalog,
+    tz: TimeZone,
+) -> Result<Bytes, ServiceError> {
+    match format {
+        ExportFormat::Ndjson => {
+            let mut out = Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum());
+            for b in &bodies {
+                out.extend_from_slice(b.as_bytes());
+                out.push(b'\n');
             }
-            ExportFormat::Csv => {
-                let tz = f.tz.clone();
-                tokio::task::spawn_blocking(move || {
-                    let mut w = csv::Writer::from_writer(Vec::with_capacity(bodies.len() * 600));
-                    write_csv_rows(&mut w, &bodies, catalog, &tz)?;
-                    w.into_inner().map(Bytes::from).map_err(csv_error)
-                })
-                .await
-                .unwrap_or_else(|e| Err(ServiceError::Internal(e.to_string())))
-            }
-        };
-        let failed = chunk.is_err();
-        if tx.send(chunk).await.is_err() || failed || done {
-            return;
+            Ok(Bytes::from(out))
         }
+        ExportFormat::Csv => tokio::task::spawn_blocking(move || {
+            let mut w = csv::Writer::from_writer(Vec::with_capacity(bodies.len() * 600));
+            write_csv_rows(&mut w, &bodies, catalog, &tz)?;
+            w.into_inner().map(Bytes::from).map_err(csv_error)
+        })
+        .await
+        .unwrap_or_else(|e| Err(ServiceError::Internal(e.to_string()))),
     }
 }
 

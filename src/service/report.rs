@@ -223,9 +223,7 @@ fn plan(base: &CountQuery, time: Option<(Interval, &TimeZone)>) -> Vec<CountQuer
     if h1 < to {
         out.push(piece(CountSource::Events, h1, to));
     }
-    let utc = time.is_none_or(|(_, tz)| {
-        tz.to_offset(Timestamp::UNIX_EPOCH).seconds() == 0 && tz.iana_name() == Some("UTC")
-    });
+    let utc = time.is_none_or(|(_, tz)| crate::model::time::is_utc(tz));
     let daily_ok = time.is_none() || (utc && time.is_some_and(|(i, _)| i != Interval::Hour));
     let hourly_ok = base.rollup_can_answer(CountSource::Hourly)
         && time.is_none_or(|(_, tz)| hour_aligned(tz, from, to));
