@@ -460,6 +460,10 @@ pub async fn summary(
         .collect();
     // largest first; ties in key order (the BTreeMap order), so answers are deterministic
     groups.sort_by_key(|g| std::cmp::Reverse(g.count));
+    if dims.is_empty() {
+        // no group_by: only the total
+        groups.clear();
+    }
     let truncated = groups.len() > limit;
     groups.truncate(limit);
     Ok(Summary {
