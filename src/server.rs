@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::service::integrity::Signer;
 use crate::service::{Limits, Service};
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
@@ -19,6 +20,45 @@ pub struct ServerConfig {
     pub database: Option<String>,
     pub operator_token: Option<String>,
     pub limits: Limits,
+    /// The checkpoint signing key's seed file (default `<data-dir>/checkpoint-signing.key`,
+    /// created on first start).
+    pub signing_key_file: Option<PathBuf>,
+    /// The log's name: signing key name and checkpoint origin prefix.
+    pub log_name: String,
+    /// Sign a checkpoint at least this often while an org's log grows...
+    pub checkpoint_interval: std::time::Duration,
+    /// ...or whenever it grew by this many events.
+    pub checkpoint_every: u64,
+}
+
+impl ServerConfig {
+    /// Defaults for everything but where to listen and store.
+    pub fn new(listen: &str, data_dir: &std::path::Path) -> ServerConfig {
+        ServerConfig {
+            listen: listen.to_string(),
+            data_dir: data_dir.to_path_buf(),
+            database: None,
+            operator_token: None,
+            limits: Limits::default(),
+            signing_key_file: None,
+            log_name: "auditlog".into(),
+            checkpoint_interval: std::time::Duration::from_secs(30),
+            checkpoint_every: 10_000,
+        }
+    }
+}
+
+/// Loads (or creates) the checkpoint signer named by the config.
+pub fn signer(config: &ServerConfig) -> anyhow::Result<Signer> {
+    let path = match &config.signing_key_file {
+        Some(p) => p.clone(),
+        None => {
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+            config.data_dir.join("checkpoint-signing.key")
+        }
+    };
+    Signer::load_or_create(&config.log_name, &path).map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Opens the store named by the config: SQLite in the data dir unless `database` says otherwise.
@@ -52,12 +92,17 @@ pub struct Bound {
     pub addr: SocketAddr,
     pub service: Service,
     listener: TcpListener,
+    checkpoints: Option<(std::time::Duration, u64)>,
 }
 
 pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
     let store = open_store(&config.data_dir, config.database.as_deref())?;
-    let service = Service::new(store, config.limits, config.operator_token.as_deref());
-    bind_service(&config.listen, service).await
+    let service = Service::new(store, config.limits, config.operator_token.as_deref())
+        .with_signer(signer(config)?)
+        .await?;
+    let mut bound = bind_service(&config.listen, service).await?;
+    bound.checkpoints = Some((config.checkpoint_interval, config.checkpoint_every));
+    Ok(bound)
 }
 
 pub async fn bind_service(listen: &str, service: Service) -> anyhow::Result<Bound> {
@@ -69,6 +114,7 @@ pub async fn bind_service(listen: &str, service: Service) -> anyhow::Result<Boun
         addr,
         service,
         listener,
+        checkpoints: None,
     })
 }
 
@@ -78,11 +124,29 @@ impl Bound {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let checkpointer = self.checkpoints.map(|(interval, every)| {
+            let service = self.service.clone();
+            tokio::spawn(async move {
+                let mut tick =
+                    tokio::time::interval(interval.min(std::time::Duration::from_secs(5)));
+                let max_age = interval.as_micros() as i64;
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = service.checkpoint_pass(every, max_age).await {
+                        tracing::warn!(error = %e, "checkpoint pass failed");
+                    }
+                }
+            })
+        });
         let app = crate::api::router(self.service);
-        axum::serve(self.listener, app)
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
-            .context("serving HTTP")
+            .context("serving HTTP");
+        if let Some(task) = checkpointer {
+            task.abort();
+        }
+        served
     }
 }
 

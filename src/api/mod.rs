@@ -3,6 +3,7 @@
 
 pub mod error;
 mod events;
+mod integrity;
 mod orgs;
 
 use std::time::Duration;
@@ -33,6 +34,18 @@ pub fn router(service: Service) -> Router {
         .route("/v1/events/histogram", get(events::histogram))
         .route("/v1/events/export", get(events::export))
         .route("/v1/events/{id}", get(events::get_one))
+        .route("/v1/integrity/public-keys", get(integrity::public_keys))
+        .route(
+            "/v1/integrity/checkpoints",
+            get(integrity::checkpoints).post(integrity::create),
+        )
+        .route("/v1/integrity/checkpoints/latest", get(integrity::latest))
+        .route("/v1/integrity/inclusion", get(integrity::inclusion))
+        .route("/v1/integrity/consistency", get(integrity::consistency))
+        .route(
+            "/v1/integrity/verify",
+            axum::routing::post(integrity::verify),
+        )
         .route("/v1/orgs", get(orgs::list).post(orgs::create))
         .route(
             "/v1/orgs/{slug}/keys",

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use auditlog::model::Catalog;
 use auditlog::server::{ServerConfig, bind};
-use auditlog::service::{Limits, Principal};
+use auditlog::service::Principal;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
@@ -107,11 +107,8 @@ async fn start(
         }
     };
     let config = ServerConfig {
-        listen: "127.0.0.1:0".into(),
-        data_dir: dir,
-        database: None,
         operator_token: Some(OPERATOR.into()),
-        limits: Limits::default(),
+        ..ServerConfig::new("127.0.0.1:0", &dir)
     };
     let bound = bind(&config).await?;
     let url = format!("http://{}", bound.addr);

@@ -4,6 +4,7 @@
 mod admin;
 mod client;
 mod serve;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,12 @@ pub enum Command {
     Query(client::QueryArgs),
     /// Download events from a running server as CSV or NDJSON (streamed, any size).
     Export(client::ExportArgs),
+    /// Verify an org's log in the database, or an export offline. Exit 1 names the first
+    /// broken seq.
+    Verify(verify::VerifyArgs),
+    /// Check an inclusion or consistency proof against saved signed checkpoints.
+    #[command(subcommand)]
+    VerifyProof(verify::ProofCommand),
 }
 
 /// Where the database is: shared by every command that opens it directly.
@@ -84,6 +91,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Emit(a) => client::emit(a, &mut out).await,
         Command::Query(a) => client::query(a, &mut out).await,
         Command::Export(a) => client::export(a).await,
+        Command::Verify(a) => verify::verify(a, &mut out).await,
+        Command::VerifyProof(c) => verify::verify_proof(c, &mut out),
     }
 }
 

@@ -35,6 +35,19 @@ pub struct ServeArgs {
     /// Largest ingest request body in bytes.
     #[arg(long, env = "AUDITLOG_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// File holding the checkpoint signing key (64 hex digits, an Ed25519 seed); created
+    /// with a fresh key when missing. Default: <data-dir>/checkpoint-signing.key.
+    #[arg(long, env = "AUDITLOG_SIGNING_KEY_FILE")]
+    pub signing_key_file: Option<std::path::PathBuf>,
+    /// The log's name: signs checkpoints and prefixes their origin (`<name>/<org>`).
+    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
+    pub log_name: String,
+    /// Sign a checkpoint of a growing org at least every this many seconds.
+    #[arg(long, env = "AUDITLOG_CHECKPOINT_INTERVAL_SECS", default_value_t = 30)]
+    pub checkpoint_interval_secs: u64,
+    /// ...and whenever an org's log grew by this many events.
+    #[arg(long, env = "AUDITLOG_CHECKPOINT_EVERY", default_value_t = 10_000)]
+    pub checkpoint_every: u64,
 }
 
 impl ServeArgs {
@@ -60,6 +73,12 @@ impl ServeArgs {
                 max_batch_events: self.max_batch_events,
                 max_body_bytes: self.max_body_bytes,
             },
+            signing_key_file: self.signing_key_file.clone(),
+            log_name: self.log_name.clone(),
+            checkpoint_interval: std::time::Duration::from_secs(
+                self.checkpoint_interval_secs.max(1),
+            ),
+            checkpoint_every: self.checkpoint_every.max(1),
         })
     }
 }

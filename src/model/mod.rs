@@ -3,7 +3,9 @@
 
 pub mod catalog;
 pub mod chain;
+pub mod checkpoint;
 pub mod event;
+pub mod merkle;
 pub mod time;
 
 use serde::{Deserialize, Serialize};

@@ -147,6 +147,28 @@ impl Params {
         Ok(Params(get))
     }
 
+    /// Parses a query string that takes only `allowed` (no event filters).
+    pub fn parse_only(raw: &str, allowed: &[&str]) -> Result<Params, ServiceError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+            .map_err(|e| ServiceError::invalid(format!("malformed query string: {e}")))?;
+        let mut get = BTreeMap::new();
+        for (k, v) in pairs {
+            if !allowed.contains(&k.as_str()) {
+                return Err(ServiceError::bad_param(
+                    &k,
+                    format!(
+                        "unknown query parameter {k:?}; known: {}",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            if get.insert(k.clone(), v).is_some() {
+                return Err(ServiceError::bad_param(&k, format!("{k} given twice")));
+            }
+        }
+        Ok(Params(get))
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }

@@ -8,6 +8,7 @@ pub mod sqlite;
 use async_trait::async_trait;
 
 use crate::model::chain::PreparedEvent;
+use crate::model::merkle::Hash;
 use crate::model::{KeyInfo, Org, Scope};
 
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +151,45 @@ pub struct CountRow {
 pub const HOUR_MICROS: i64 = 3_600_000_000;
 pub const DAY_MICROS: i64 = 24 * HOUR_MICROS;
 
+/// A signed checkpoint as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub tree_size: u64,
+    pub root: Hash,
+    /// Microseconds.
+    pub time: i64,
+    /// Hex of the signing key's 4-byte key hash.
+    pub key_id: String,
+    /// The whole signed note.
+    pub note: String,
+}
+
+/// A checkpoint signing key (public half) and its validity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKeyInfo {
+    pub key_id: String,
+    pub name: String,
+    pub public_key: [u8; 32],
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+/// An event row with its indexed columns, for verification (the columns must agree with
+/// the body).
+#[derive(Debug, Clone)]
+pub struct VerifyRow {
+    pub seq: u64,
+    pub id: String,
+    pub occurred_at: i64,
+    pub action: String,
+    pub entity_id: String,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub via_type: Option<String>,
+    pub hash: Vec<u8>,
+    pub body: String,
+}
+
 /// One event row as read back.
 #[derive(Debug, Clone)]
 pub struct EventRow {
@@ -193,6 +233,32 @@ pub trait Store: Send + Sync + 'static {
         org: &Org,
         actor_ids: &[String],
     ) -> StoreResult<Vec<(String, String)>>;
+
+    /// The org's Merkle tree head, read in one snapshot: (size, root).
+    async fn tree_head(&self, org: &Org) -> StoreResult<(u64, Hash)>;
+    /// The leaf hash of leaf `leaf_index` (seq - 1) and its inclusion proof in the tree of
+    /// `tree_size` leaves.
+    async fn inclusion_proof(
+        &self,
+        org: &Org,
+        leaf_index: u64,
+        tree_size: u64,
+    ) -> StoreResult<(Hash, Vec<Hash>)>;
+    async fn consistency_proof(&self, org: &Org, size1: u64, size2: u64) -> StoreResult<Vec<Hash>>;
+    /// Stores a checkpoint; a second one at the same size is ignored.
+    async fn save_checkpoint(&self, org: &Org, cp: &StoredCheckpoint) -> StoreResult<()>;
+    /// The org's checkpoints, newest first, at most `limit`.
+    async fn checkpoints(&self, org: &Org, limit: usize) -> StoreResult<Vec<StoredCheckpoint>>;
+    /// Registers the current signing key (if new) and retires every other key.
+    async fn register_signing_key(&self, key: &SigningKeyInfo) -> StoreResult<()>;
+    async fn signing_keys(&self) -> StoreResult<Vec<SigningKeyInfo>>;
+    /// Rows in seq order from `from_seq`, with their indexed columns.
+    async fn verify_rows(
+        &self,
+        org: &Org,
+        from_seq: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<VerifyRow>>;
 
     /// Whether the store can serve requests now.
     async fn ready(&self) -> StoreResult<()>;

@@ -22,9 +22,11 @@ use tokio::sync::{Semaphore, oneshot};
 
 use super::{
     Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery, EventRow, HOUR_MICROS,
-    KeyRecord, NewKey, Order, Store, StoreError, StoreResult,
+    KeyRecord, NewKey, Order, SigningKeyInfo, Store, StoreError, StoreResult, StoredCheckpoint,
+    VerifyRow,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH, seal};
+use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
 use crate::model::time::now_micros;
 use crate::model::{KeyInfo, Org, Scope};
 
@@ -33,7 +35,8 @@ pub const MAX_GROUP_EVENTS: usize = 20_000;
 const SEQ_BITS: u32 = 40;
 const READERS: usize = 8;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE orgs (
     id         INTEGER PRIMARY KEY,
     slug       TEXT NOT NULL UNIQUE,
@@ -102,7 +105,25 @@ CREATE TABLE actors (
     org_id INTEGER NOT NULL, actor_id TEXT NOT NULL, performed_by TEXT NOT NULL,
     PRIMARY KEY (org_id, actor_id)
 ) WITHOUT ROWID;
-"#];
+"#,
+    // Tamper evidence: the per-org Merkle tree (complete subtrees of 16 leaves and more;
+    // smaller ones are recomputed from the events), signing keys, signed checkpoints.
+    r#"
+CREATE TABLE merkle_nodes (
+    org_id INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
+    PRIMARY KEY (org_id, level, idx)
+) WITHOUT ROWID;
+CREATE TABLE signing_keys (
+    key_id TEXT PRIMARY KEY, name TEXT NOT NULL, public_key BLOB NOT NULL,
+    created_at INTEGER NOT NULL, retired_at INTEGER
+);
+CREATE TABLE checkpoints (
+    org_id INTEGER NOT NULL, tree_size INTEGER NOT NULL, root BLOB NOT NULL,
+    time INTEGER NOT NULL, key_id TEXT NOT NULL, note TEXT NOT NULL,
+    PRIMARY KEY (org_id, tree_size)
+) WITHOUT ROWID;
+"#,
+];
 
 fn pk(org_id: i64, seq: u64) -> i64 {
     (org_id << SEQ_BITS) | seq as i64
@@ -525,6 +546,164 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn tree_head(&self, org: &Org) -> StoreResult<(u64, Hash)> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
+            let (size, _) = load_chain_head(&tx, org_id)?;
+            let root = load_tree(&tx, org_id, size)?.root();
+            tx.commit()?;
+            Ok((size, root))
+        })
+        .await
+    }
+
+    async fn inclusion_proof(
+        &self,
+        org: &Org,
+        leaf_index: u64,
+        tree_size: u64,
+    ) -> StoreResult<(Hash, Vec<Hash>)> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            let src = SqliteNodes { conn, org_id };
+            let leaf = src.node(0, leaf_index).map_err(proof_error)?;
+            let proof =
+                merkle::inclusion_proof(&src, leaf_index, tree_size).map_err(proof_error)?;
+            Ok((leaf, proof))
+        })
+        .await
+    }
+
+    async fn consistency_proof(&self, org: &Org, size1: u64, size2: u64) -> StoreResult<Vec<Hash>> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            let src = SqliteNodes { conn, org_id };
+            merkle::consistency_proof(&src, size1, size2).map_err(proof_error)
+        })
+        .await
+    }
+
+    async fn save_checkpoint(&self, org: &Org, cp: &StoredCheckpoint) -> StoreResult<()> {
+        let (org_id, cp) = (org.id, cp.clone());
+        self.exec(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO checkpoints (org_id, tree_size, root, time, key_id, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    org_id,
+                    cp.tree_size as i64,
+                    &cp.root[..],
+                    cp.time,
+                    cp.key_id,
+                    cp.note
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn checkpoints(&self, org: &Org, limit: usize) -> StoreResult<Vec<StoredCheckpoint>> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT tree_size, root, time, key_id, note FROM checkpoints
+                 WHERE org_id = ?1 ORDER BY tree_size DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![org_id, limit as i64], checkpoint_from_row)?;
+            let mut out = Vec::new();
+            for r in rows {
+                let (size, root, time, key_id, note) = r?;
+                out.push(StoredCheckpoint {
+                    tree_size: size as u64,
+                    root: root
+                        .try_into()
+                        .map_err(|_| StoreError::Internal("stored root is not 32 bytes".into()))?,
+                    time,
+                    key_id,
+                    note,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn register_signing_key(&self, key: &SigningKeyInfo) -> StoreResult<()> {
+        let key = key.clone();
+        self.exec(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "INSERT OR IGNORE INTO signing_keys (key_id, name, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![key.key_id, key.name, &key.public_key[..], key.created_at],
+            )?;
+            tx.execute(
+                "UPDATE signing_keys SET retired_at = ?1 WHERE key_id != ?2 AND retired_at IS NULL",
+                params![key.created_at, key.key_id],
+            )?;
+            tx.execute("UPDATE signing_keys SET retired_at = NULL WHERE key_id = ?1", params![key.key_id])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn signing_keys(&self) -> StoreResult<Vec<SigningKeyInfo>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT key_id, name, public_key, created_at, retired_at FROM signing_keys ORDER BY created_at",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            let mut out = Vec::new();
+            for r in rows {
+                let (key_id, name, public, created_at, retired_at) = r?;
+                out.push(SigningKeyInfo {
+                    key_id,
+                    name,
+                    public_key: public.try_into().map_err(|_| StoreError::Internal("stored public key is not 32 bytes".into()))?,
+                    created_at,
+                    retired_at,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn verify_rows(
+        &self,
+        org: &Org,
+        from_seq: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<VerifyRow>> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, id, occurred_at, action, entity_id, actor_type, actor_id, via_type, hash, body
+                 FROM events WHERE pk >= ?1 AND pk < ?2 ORDER BY pk LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![pk(org_id, from_seq), pk(org_id + 1, 0), limit as i64], |r| {
+                Ok(VerifyRow {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    id: r.get(1)?,
+                    occurred_at: r.get(2)?,
+                    action: r.get(3)?,
+                    entity_id: r.get(4)?,
+                    actor_type: r.get(5)?,
+                    actor_id: r.get(6)?,
+                    via_type: r.get(7)?,
+                    hash: r.get(8)?,
+                    body: r.get(9)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
     async fn ready(&self) -> StoreResult<()> {
         self.read(|conn| {
             conn.query_row("SELECT 1", [], |_| Ok(()))?;
@@ -593,7 +772,13 @@ struct Pending {
     reply: Reply<Vec<Appended>>,
 }
 
-type Head = (u64, [u8; 32]);
+/// An org's chain head and the right edge of its Merkle tree.
+#[derive(Clone)]
+struct Head {
+    seq: u64,
+    hash: [u8; 32],
+    tree: CompactRange,
+}
 
 fn writer_loop(mut conn: Connection, mut rx: Receiver<WriteOp>) {
     let mut heads: HashMap<i64, Head> = HashMap::new();
@@ -698,6 +883,12 @@ fn clone_err(e: &StoreError) -> StoreError {
 }
 
 fn load_head(conn: &Connection, org_id: i64) -> StoreResult<Head> {
+    let (seq, hash) = load_chain_head(conn, org_id)?;
+    let tree = load_tree(conn, org_id, seq)?;
+    Ok(Head { seq, hash, tree })
+}
+
+fn load_chain_head(conn: &Connection, org_id: i64) -> StoreResult<(u64, [u8; 32])> {
     let head = conn
         .prepare_cached(
             "SELECT seq, hash FROM events WHERE pk >= ?1 AND pk < ?2 ORDER BY pk DESC LIMIT 1",
@@ -732,7 +923,7 @@ fn append_request<'a>(
         .get(&p.org_id)
         .or_else(|| heads.get(&p.org_id))
     {
-        Some(h) => *h,
+        Some(h) => h.clone(),
         None => load_head(&sp, p.org_id)?,
     };
     let mut out = Vec::with_capacity(p.events.len());
@@ -741,6 +932,9 @@ fn append_request<'a>(
     {
         let mut lookup = sp
             .prepare_cached("SELECT seq, content_hash FROM events WHERE org_id = ?1 AND id = ?2")?;
+        let mut insert_node = sp.prepare_cached(
+            "INSERT INTO merkle_nodes (org_id, level, idx, hash) VALUES (?1, ?2, ?3, ?4)",
+        )?;
         let mut insert = sp.prepare_cached(
             "INSERT INTO events (pk, org_id, seq, id, occurred_at, recorded_at, action, entity_id,
                                  actor_type, actor_id, via_type, content_hash, hash, body)
@@ -772,8 +966,13 @@ fn append_request<'a>(
                     continue;
                 }
             }
-            let seq = head.0 + 1;
-            let sealed = seal(ev, seq, &head.1, recorded_at);
+            let seq = head.seq + 1;
+            let sealed = seal(ev, seq, &head.hash, recorded_at);
+            for (level, idx, node) in head.tree.append(merkle::leaf_hash(sealed.body.as_bytes())) {
+                if level >= STORED_LEVEL {
+                    insert_node.execute(params![p.org_id, level, idx as i64, &node[..]])?;
+                }
+            }
             insert.execute(params![
                 pk(p.org_id, seq),
                 p.org_id,
@@ -792,7 +991,8 @@ fn append_request<'a>(
             ])?;
             seen.insert(ev.id.as_str(), (seq, ev.content_hash));
             delta.add(p.org_id, ev);
-            head = (seq, sealed.hash);
+            head.seq = seq;
+            head.hash = sealed.hash;
             out.push(Appended {
                 id: ev.id.clone(),
                 seq,
@@ -1147,4 +1347,109 @@ fn read_count_row(q: &CountQuery, r: &rusqlite::Row<'_>) -> rusqlite::Result<Cou
         via_type,
         n: n.unwrap_or(0).max(0) as u64,
     })
+}
+
+/// Merkle nodes of this level and above are stored; below, they are recomputed from at
+/// most 2^STORED_LEVEL events. One stored row per ~8 events.
+const STORED_LEVEL: u32 = 4;
+
+/// Hashes of complete subtrees of one org's tree, from `merkle_nodes` and the events.
+struct SqliteNodes<'c> {
+    conn: &'c Connection,
+    org_id: i64,
+}
+
+impl SqliteNodes<'_> {
+    /// Leaf hashes of leaves [start, end) (seq start+1 ..= end).
+    fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>, String> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM events WHERE pk >= ?1 AND pk < ?2 ORDER BY pk")
+            .map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map(
+                params![pk(self.org_id, start + 1), pk(self.org_id, end + 1)],
+                |r| r.get::<_, String>(0),
+            )
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::with_capacity((end - start) as usize);
+        for body in rows {
+            out.push(merkle::leaf_hash(
+                body.map_err(|e| e.to_string())?.as_bytes(),
+            ));
+        }
+        if out.len() as u64 != end - start {
+            return Err(format!(
+                "events {}..={} are not all present",
+                start + 1,
+                end
+            ));
+        }
+        Ok(out)
+    }
+}
+
+impl NodeSource for SqliteNodes<'_> {
+    fn node(&self, level: u32, index: u64) -> Result<Hash, String> {
+        if level >= 63 {
+            return Err("tree level out of range".into());
+        }
+        if level >= STORED_LEVEL {
+            let stored: Option<Vec<u8>> = self
+                .conn
+                .prepare_cached(
+                    "SELECT hash FROM merkle_nodes WHERE org_id = ?1 AND level = ?2 AND idx = ?3",
+                )
+                .and_then(|mut s| {
+                    s.query_row(params![self.org_id, level, index as i64], |r| r.get(0))
+                        .optional()
+                })
+                .map_err(|e| e.to_string())?;
+            if let Some(h) = stored {
+                return h
+                    .try_into()
+                    .map_err(|_| "stored node is not 32 bytes".to_string());
+            }
+            // not stored (a database older than the tree): compute it from its children
+            let left = self.node(level - 1, index * 2)?;
+            let right = self.node(level - 1, index * 2 + 1)?;
+            return Ok(merkle::node_hash(&left, &right));
+        }
+        let width = 1u64 << level;
+        let mut layer = self.leaves(index * width, (index + 1) * width)?;
+        while layer.len() > 1 {
+            layer = layer
+                .chunks(2)
+                .map(|p| merkle::node_hash(&p[0], &p[1]))
+                .collect();
+        }
+        layer.pop().ok_or_else(|| "empty subtree".to_string())
+    }
+}
+
+/// The right edge of the tree of the org's first `size` events.
+fn load_tree(conn: &Connection, org_id: i64, size: u64) -> StoreResult<CompactRange> {
+    let src = SqliteNodes { conn, org_id };
+    let mut peaks = Vec::new();
+    let mut offset = 0u64;
+    for level in (0..64u32).rev() {
+        if size & (1u64 << level) != 0 {
+            let node = src
+                .node(level, offset >> level)
+                .map_err(|e| StoreError::Internal(format!("loading the Merkle tree: {e}")))?;
+            peaks.push(node);
+            offset += 1u64 << level;
+        }
+    }
+    CompactRange::from_parts(size, peaks).map_err(StoreError::Internal)
+}
+
+fn proof_error(e: String) -> StoreError {
+    StoreError::Internal(format!("Merkle proof: {e}"))
+}
+
+fn checkpoint_from_row(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(i64, Vec<u8>, i64, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }

@@ -37,11 +37,9 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(limits: Limits) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = ServerConfig {
-        listen: "127.0.0.1:0".into(),
-        data_dir: dir.path().to_path_buf(),
-        database: None,
         operator_token: Some(OPERATOR.into()),
         limits,
+        ..ServerConfig::new("127.0.0.1:0", dir.path())
     };
     let bound = bind(&config).await.expect("server binds");
     let addr = bound.addr;

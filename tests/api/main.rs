@@ -6,5 +6,6 @@ mod auth;
 mod cli;
 mod helpers;
 mod ingest;
+mod integrity;
 mod query;
 mod reports;

@@ -1,0 +1,313 @@
+//! `auditlog verify` (an org in the database, or an export file offline) and
+//! `auditlog verify-proof` (inclusion and consistency proofs against saved checkpoints).
+//! Exit 0: everything holds. Exit 1: something does not, named on one line.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use serde_json::Value;
+
+use super::DbArgs;
+use crate::model::checkpoint::{self, Checkpoint, NoteVerifier};
+use crate::model::merkle;
+use crate::server::open_store;
+use crate::service::integrity::{Verifier, VerifyReport, unb64, verify_org};
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Verify this org's log in the database (every event, the chain, the Merkle tree and
+    /// every signed checkpoint).
+    #[arg(long, conflicts_with = "file")]
+    pub org: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The log's name the checkpoints were signed with.
+    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
+    pub log_name: String,
+    /// Verify an unfiltered NDJSON export offline instead (no server, no database).
+    #[arg(long, requires = "public_key")]
+    pub file: Option<PathBuf>,
+    /// The log's verifier key (`<name>+<hash>+<base64>`, from GET /v1/integrity/public-keys),
+    /// or a file holding it. Repeat for rotated keys.
+    #[arg(long)]
+    pub public_key: Vec<String>,
+    /// A signed checkpoint (the note text, or the JSON of GET /v1/integrity/checkpoints/latest)
+    /// the export must match. Repeatable.
+    #[arg(long)]
+    pub checkpoint: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProofCommand {
+    /// Check that an event is in the log a checkpoint commits to.
+    Inclusion {
+        /// The JSON of GET /v1/integrity/inclusion.
+        #[arg(long)]
+        proof: PathBuf,
+        /// The signed checkpoint of the proof's tree size.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// The event itself (GET /v1/events/{id} or its export line), to check its leaf hash.
+        #[arg(long)]
+        event: Option<PathBuf>,
+        #[arg(long, required = true)]
+        public_key: Vec<String>,
+    },
+    /// Check that a newer checkpoint's log extends an older one's (nothing rewritten).
+    Consistency {
+        /// The JSON of GET /v1/integrity/consistency.
+        #[arg(long)]
+        proof: PathBuf,
+        /// The older signed checkpoint.
+        #[arg(long)]
+        old: PathBuf,
+        /// The newer signed checkpoint.
+        #[arg(long)]
+        new: PathBuf,
+        #[arg(long, required = true)]
+        public_key: Vec<String>,
+    },
+}
+
+fn verifiers(keys: &[String]) -> anyhow::Result<Vec<NoteVerifier>> {
+    keys.iter()
+        .map(|k| {
+            let text = if Path::new(k).exists() {
+                std::fs::read_to_string(k).with_context(|| format!("reading {k}"))?
+            } else {
+                k.clone()
+            };
+            NoteVerifier::parse_vkey(text.trim())
+                .map_err(|e| anyhow::anyhow!("public key {k}: {e}"))
+        })
+        .collect()
+}
+
+/// A checkpoint file: the signed note, or API JSON with a "note" member.
+fn read_checkpoint(path: &Path, verifiers: &[NoteVerifier]) -> anyhow::Result<Checkpoint> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let note = match serde_json::from_str::<Value>(&text) {
+        Ok(v) => v["note"]
+            .as_str()
+            .map(str::to_string)
+            .context("JSON checkpoint without \"note\"")?,
+        Err(_) => text,
+    };
+    let (cp, _) = checkpoint::open(&note, verifiers)
+        .map_err(|e| anyhow::anyhow!("checkpoint {}: {e}", path.display()))?;
+    Ok(cp)
+}
+
+fn report(out: &mut impl Write, r: &VerifyReport) -> anyhow::Result<ExitCode> {
+    writeln!(out, "{}", r.summary())?;
+    Ok(if r.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} events {per_sec} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+pub async fn verify(a: VerifyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    if let Some(file) = &a.file {
+        return verify_file(file, &a, out);
+    }
+    let Some(slug) = &a.org else {
+        bail!(
+            "give --org SLUG (verify in the database) or --file EXPORT --public-key KEY (offline)"
+        );
+    };
+    let store = open_store(&a.db.data_dir, a.db.database.as_deref())?;
+    let org = store
+        .get_org(slug)
+        .await?
+        .with_context(|| format!("no organization {slug:?}"))?;
+    let bar = progress_bar(None);
+    let r = verify_org(store.as_ref(), &org, &a.log_name, |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    report(out, &r)
+}
+
+/// Offline: hash every line, sort by seq (exports are in time order), then walk the chain
+/// and the tree and compare with each given checkpoint.
+fn verify_file(file: &Path, a: &VerifyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let verifiers = verifiers(&a.public_key)?;
+    let mut checkpoints = Vec::new();
+    for c in &a.checkpoint {
+        checkpoints.push(read_checkpoint(c, &verifiers)?);
+    }
+    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let bar = progress_bar(None);
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for (i, line) in std::io::BufReader::with_capacity(1 << 20, f)
+        .lines()
+        .enumerate()
+    {
+        let line = line.with_context(|| format!("reading line {}", i + 1))?;
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            continue;
+        }
+        let seq = serde_json::from_str::<SeqOnly>(line)
+            .with_context(|| format!("line {}: not an exported event", i + 1))?
+            .seq;
+        lines.push((seq, line.to_string()));
+        if i % 10_000 == 0 {
+            bar.set_position(i as u64);
+        }
+    }
+    lines.sort_unstable_by_key(|(s, _)| *s);
+    let mut v = Verifier::new(checkpoints);
+    let mut problem = None;
+    for (_, body) in &lines {
+        if let Err(p) = v.push(body) {
+            problem = Some(p);
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    let r = match problem {
+        Some(p) => VerifyReport {
+            events: v.events(),
+            checkpoints: 0,
+            problem: Some(p),
+        },
+        None => v.finish(),
+    };
+    report(out, &r)
+}
+
+#[derive(serde::Deserialize)]
+struct SeqOnly {
+    seq: u64,
+}
+
+fn read_json(path: &Path) -> anyhow::Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+fn hashes(v: &Value) -> anyhow::Result<Vec<merkle::Hash>> {
+    v["proof"]
+        .as_array()
+        .context("no \"proof\" array")?
+        .iter()
+        .map(|h| unb64(h.as_str().unwrap_or("")).map_err(|e| anyhow::anyhow!(e)))
+        .collect()
+}
+
+pub fn verify_proof(cmd: ProofCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let fail = |out: &mut dyn Write, msg: String| -> anyhow::Result<ExitCode> {
+        writeln!(out, "FAILED: {msg}")?;
+        Ok(ExitCode::from(1))
+    };
+    match cmd {
+        ProofCommand::Inclusion {
+            proof,
+            checkpoint,
+            event,
+            public_key,
+        } => {
+            let verifiers = verifiers(&public_key)?;
+            let cp = read_checkpoint(&checkpoint, &verifiers)?;
+            let p = read_json(&proof)?;
+            let size = p["tree_size"].as_u64().context("no tree_size")?;
+            let index = p["leaf_index"].as_u64().context("no leaf_index")?;
+            let leaf =
+                unb64(p["leaf_hash"].as_str().unwrap_or("")).map_err(|e| anyhow::anyhow!(e))?;
+            if size != cp.size {
+                return fail(
+                    out,
+                    format!(
+                        "the proof is for tree size {size}, the checkpoint for {}",
+                        cp.size
+                    ),
+                );
+            }
+            if let Some(e) = event {
+                let ev = read_json(&e)?;
+                let canonical = serde_jcs::to_vec(&ev)?;
+                if merkle::leaf_hash(&canonical) != leaf {
+                    return fail(out, "the event does not hash to the proof's leaf".into());
+                }
+                if ev["seq"].as_u64() != Some(index + 1) {
+                    return fail(
+                        out,
+                        "the event's seq is not the proof's leaf index + 1".into(),
+                    );
+                }
+            }
+            match merkle::verify_inclusion(&leaf, index, size, &hashes(&p)?, &cp.root) {
+                Ok(()) => {
+                    writeln!(
+                        out,
+                        "ok: leaf {index} (seq {}) is in the log of {} at tree size {size}",
+                        index + 1,
+                        cp.origin
+                    )?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => fail(out, format!("inclusion proof does not verify: {e}")),
+            }
+        }
+        ProofCommand::Consistency {
+            proof,
+            old,
+            new,
+            public_key,
+        } => {
+            let verifiers = verifiers(&public_key)?;
+            let (a, b) = (
+                read_checkpoint(&old, &verifiers)?,
+                read_checkpoint(&new, &verifiers)?,
+            );
+            if a.origin != b.origin {
+                return fail(
+                    out,
+                    format!(
+                        "the checkpoints are of different logs: {} and {}",
+                        a.origin, b.origin
+                    ),
+                );
+            }
+            let p = read_json(&proof)?;
+            if p["from"].as_u64() != Some(a.size) || p["to"].as_u64() != Some(b.size) {
+                return fail(
+                    out,
+                    format!("the proof is not from {} to {}", a.size, b.size),
+                );
+            }
+            match merkle::verify_consistency(a.size, b.size, &a.root, &b.root, &hashes(&p)?) {
+                Ok(()) => {
+                    writeln!(
+                        out,
+                        "ok: the log of {} at size {} extends its state at size {}",
+                        b.origin, b.size, a.size
+                    )?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => fail(out, format!("consistency proof does not verify: {e}")),
+            }
+        }
+    }
+}

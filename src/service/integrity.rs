@@ -1,0 +1,387 @@
+//! Tamper evidence: the checkpoint signer, signed checkpoints, proofs, and verification of
+//! an org's whole log (online, against the store) or of an export (offline).
+
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use ed25519_dalek::SigningKey;
+use serde_json::Value;
+
+use super::ServiceError;
+use crate::model::Org;
+use crate::model::chain::{ZERO_HASH, verify_body};
+use crate::model::checkpoint::{self, Checkpoint, NoteVerifier};
+use crate::model::merkle::{self, CompactRange, Hash};
+use crate::model::time::now_micros;
+use crate::store::{SigningKeyInfo, Store, StoredCheckpoint, VerifyRow};
+
+/// The key that signs checkpoints, with the log's name (the key name and origin prefix).
+#[derive(Clone)]
+pub struct Signer {
+    pub name: String,
+    key: SigningKey,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Signer({}, {})", self.name, self.key_id())
+    }
+}
+
+impl Signer {
+    pub fn new(name: &str, seed: [u8; 32]) -> Signer {
+        Signer {
+            name: name.to_string(),
+            key: SigningKey::from_bytes(&seed),
+        }
+    }
+
+    /// Reads the key seed (64 hex digits) from `path`, creating the file with a fresh
+    /// random key (mode 0600) when it does not exist.
+    pub fn load_or_create(name: &str, path: &Path) -> Result<Signer, String> {
+        if !path.exists() {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| format!("no randomness: {e}"))?;
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts
+                .open(path)
+                .map_err(|e| format!("creating {}: {e}", path.display()))?;
+            std::io::Write::write_all(&mut f, format!("{}\n", hex::encode(seed)).as_bytes())
+                .map_err(|e| format!("writing {}: {e}", path.display()))?;
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let mut seed = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut seed).map_err(|_| {
+            format!(
+                "{} must hold 64 hex digits (an Ed25519 seed)",
+                path.display()
+            )
+        })?;
+        Ok(Signer::new(name, seed))
+    }
+
+    pub fn verifier(&self) -> NoteVerifier {
+        NoteVerifier {
+            name: self.name.clone(),
+            key: self.key.verifying_key().to_bytes(),
+        }
+    }
+
+    pub fn key_id(&self) -> String {
+        hex::encode(self.verifier().key_hash())
+    }
+
+    pub fn info(&self) -> SigningKeyInfo {
+        SigningKeyInfo {
+            key_id: self.key_id(),
+            name: self.name.clone(),
+            public_key: self.key.verifying_key().to_bytes(),
+            created_at: now_micros(),
+            retired_at: None,
+        }
+    }
+
+    pub fn origin(&self, org: &Org) -> String {
+        format!("{}/{}", self.name, org.slug)
+    }
+
+    pub fn sign(&self, org: &Org, size: u64, root: Hash) -> StoredCheckpoint {
+        let cp = Checkpoint {
+            origin: self.origin(org),
+            size,
+            root,
+            time: now_micros(),
+        };
+        StoredCheckpoint {
+            tree_size: size,
+            root,
+            time: cp.time,
+            key_id: self.key_id(),
+            note: checkpoint::sign(&cp, &self.name, &self.key),
+        }
+    }
+}
+
+/// Every verifier key the store knows (current and retired).
+pub async fn verifiers(store: &dyn Store) -> Result<Vec<NoteVerifier>, ServiceError> {
+    Ok(store
+        .signing_keys()
+        .await?
+        .into_iter()
+        .map(|k| NoteVerifier {
+            name: k.name,
+            key: k.public_key,
+        })
+        .collect())
+}
+
+/// The outcome of a verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub events: u64,
+    pub checkpoints: u64,
+    /// The first problem: the seq it concerns and what is wrong.
+    pub problem: Option<(u64, String)>,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.problem.is_none()
+    }
+
+    pub fn summary(&self) -> String {
+        match &self.problem {
+            None => format!(
+                "ok: {} events, hash chain intact, {} signed checkpoints match the Merkle tree",
+                self.events, self.checkpoints
+            ),
+            Some((seq, what)) => format!("FAILED at seq {seq}: {what}"),
+        }
+    }
+}
+
+/// Checks events one by one, in seq order: body hash, gapless seq, chain links, and the
+/// Merkle tree against every checkpoint as the tree reaches its size.
+pub struct Verifier {
+    prev: Hash,
+    expected: u64,
+    tree: CompactRange,
+    /// Checkpoints not reached yet, smallest size last.
+    pending: Vec<Checkpoint>,
+    checked: u64,
+}
+
+impl Verifier {
+    /// `checkpoints` must already be opened (signatures checked).
+    pub fn new(mut checkpoints: Vec<Checkpoint>) -> Verifier {
+        checkpoints.sort_by_key(|c| std::cmp::Reverse(c.size));
+        Verifier {
+            prev: ZERO_HASH,
+            expected: 1,
+            tree: CompactRange::new(),
+            pending: checkpoints,
+            checked: 0,
+        }
+    }
+
+    fn check_checkpoints(&mut self) -> Result<(), (u64, String)> {
+        while let Some(cp) = self.pending.last() {
+            if cp.size > self.tree.size() {
+                break;
+            }
+            if cp.size == self.tree.size() {
+                if cp.root != self.tree.root() {
+                    return Err((
+                        cp.size,
+                        format!(
+                            "the Merkle root of events 1..={} differs from the signed checkpoint at tree size {}: an event at or before seq {} was changed, removed or inserted",
+                            cp.size, cp.size, cp.size
+                        ),
+                    ));
+                }
+                self.checked += 1;
+            }
+            self.pending.pop();
+        }
+        Ok(())
+    }
+
+    /// Feeds the next event's stored body.
+    pub fn push(&mut self, body: &str) -> Result<(), (u64, String)> {
+        if self.expected == 1 {
+            self.check_checkpoints()?; // a checkpoint at size 0
+        }
+        let seq = self.expected;
+        let link = verify_body(body).map_err(|e| (seq, e))?;
+        if link.seq != seq {
+            return Err((
+                seq,
+                format!(
+                    "expected seq {seq}, found seq {} (missing, inserted or reordered events)",
+                    link.seq
+                ),
+            ));
+        }
+        if link.prev_hash != self.prev {
+            return Err((
+                seq,
+                "prev_hash does not match the hash of the previous event".into(),
+            ));
+        }
+        self.tree.append(merkle::leaf_hash(body.as_bytes()));
+        self.prev = link.hash;
+        self.expected += 1;
+        self.check_checkpoints()
+    }
+
+    /// After the last event: every checkpoint must have been reached.
+    pub fn finish(mut self) -> VerifyReport {
+        let events = self.expected - 1;
+        let problem = self.pending.pop().map(|cp| {
+            (
+                events + 1,
+                format!(
+                    "a signed checkpoint covers {} events but the log holds {events}: events after seq {events} were removed",
+                    cp.size
+                ),
+            )
+        });
+        VerifyReport {
+            events,
+            checkpoints: self.checked,
+            problem,
+        }
+    }
+
+    pub fn events(&self) -> u64 {
+        self.expected - 1
+    }
+}
+
+/// The indexed columns of a row must say what its body says.
+fn columns_match(row: &VerifyRow) -> Result<(), String> {
+    let v: Value = serde_json::from_str(&row.body).map_err(|e| format!("body is not JSON: {e}"))?;
+    let s = |p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_string);
+    let mut wrong = Vec::new();
+    if s("/id").as_deref() != Some(row.id.as_str()) {
+        wrong.push("id");
+    }
+    if s("/action").as_deref() != Some(row.action.as_str()) {
+        wrong.push("action");
+    }
+    if s("/entity/id").as_deref() != Some(row.entity_id.as_str()) {
+        wrong.push("entity_id");
+    }
+    if s("/actor/type").as_deref() != Some(row.actor_type.as_str()) {
+        wrong.push("actor_type");
+    }
+    if s("/actor/id") != row.actor_id {
+        wrong.push("actor_id");
+    }
+    if s("/via/type") != row.via_type {
+        wrong.push("via_type");
+    }
+    if s("/occurred_at").as_deref()
+        != Some(crate::model::time::format_micros(row.occurred_at).as_str())
+    {
+        wrong.push("occurred_at");
+    }
+    if s("/hash").map(|h| hex::decode(h).unwrap_or_default()) != Some(row.hash.clone()) {
+        wrong.push("hash");
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "stored column(s) {} disagree with the event body",
+            wrong.join(", ")
+        ))
+    }
+}
+
+/// Opens every stored checkpoint with the known keys; the first bad one is a problem.
+pub fn open_checkpoints(
+    stored: &[StoredCheckpoint],
+    verifiers: &[NoteVerifier],
+    origin: &str,
+) -> Result<Vec<Checkpoint>, (u64, String)> {
+    let mut out = Vec::with_capacity(stored.len());
+    for s in stored {
+        let (cp, _) = checkpoint::open(&s.note, verifiers).map_err(|e| {
+            (
+                s.tree_size,
+                format!("checkpoint at tree size {}: {e}", s.tree_size),
+            )
+        })?;
+        if cp.size != s.tree_size || cp.root != s.root || cp.origin != origin {
+            return Err((
+                s.tree_size,
+                format!(
+                    "checkpoint at tree size {}: stored columns disagree with the signed note",
+                    s.tree_size
+                ),
+            ));
+        }
+        out.push(cp);
+    }
+    Ok(out)
+}
+
+/// Verifies an org's whole log in the store. `progress` is called with the number of
+/// events checked so far.
+pub async fn verify_org(
+    store: &dyn Store,
+    org: &Org,
+    log_name: &str,
+    mut progress: impl FnMut(u64),
+) -> Result<VerifyReport, ServiceError> {
+    let verifiers = verifiers(store).await?;
+    let stored = store.checkpoints(org, usize::MAX >> 1).await?;
+    let origin = format!("{log_name}/{}", org.slug);
+    let checkpoints = match open_checkpoints(&stored, &verifiers, &origin) {
+        Ok(c) => c,
+        Err(problem) => {
+            return Ok(VerifyReport {
+                events: 0,
+                checkpoints: 0,
+                problem: Some(problem),
+            });
+        }
+    };
+    let count = checkpoints.len() as u64;
+    let mut v = Verifier::new(checkpoints);
+    let mut next = 1u64;
+    loop {
+        let rows = store.verify_rows(org, next, 5000).await?;
+        let Some(last) = rows.last() else { break };
+        next = last.seq + 1;
+        for row in &rows {
+            if row.seq != v.events() + 1 {
+                let expected = v.events() + 1;
+                return Ok(VerifyReport {
+                    events: v.events(),
+                    checkpoints: count,
+                    problem: Some((
+                        expected,
+                        format!(
+                            "seq {expected} is missing (the next stored event is seq {})",
+                            row.seq
+                        ),
+                    )),
+                });
+            }
+            if let Err(e) = columns_match(row) {
+                return Ok(VerifyReport {
+                    events: v.events(),
+                    checkpoints: count,
+                    problem: Some((row.seq, e)),
+                });
+            }
+            if let Err(problem) = v.push(&row.body) {
+                return Ok(VerifyReport {
+                    events: v.events(),
+                    checkpoints: count,
+                    problem: Some(problem),
+                });
+            }
+        }
+        progress(v.events());
+    }
+    Ok(v.finish())
+}
+
+pub fn b64(h: &Hash) -> String {
+    B64.encode(h)
+}
+
+pub fn unb64(s: &str) -> Result<Hash, String> {
+    B64.decode(s)
+        .map_err(|_| format!("{s:?} is not base64"))?
+        .try_into()
+        .map_err(|_| format!("{s:?} is not a 32-byte hash"))
+}

@@ -1,0 +1,300 @@
+//! Tamper evidence over HTTP and with the CLI: signed checkpoints, proofs that a client
+//! checks with nothing but the public key, verification online and offline.
+
+use std::process::Command;
+
+use auditlog::model::checkpoint::{self, NoteVerifier};
+use auditlog::model::merkle;
+use auditlog::service::integrity::unb64;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn verifier(app: &TestApp) -> NoteVerifier {
+    let keys: Value = app
+        .client
+        .get(app.url("/v1/integrity/public-keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    NoteVerifier::parse_vkey(keys["keys"][0]["verifier_key"].as_str().unwrap()).unwrap()
+}
+
+fn proof(v: &Value) -> Vec<merkle::Hash> {
+    v["proof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| unb64(h.as_str().unwrap()).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn checkpoints_and_proofs_verify_with_only_the_public_key() {
+    let app = spawn_app().await;
+    let acme = app.org("acme").await;
+    let vk = verifier(&app).await;
+
+    let (s, v) = app
+        .get_json("/v1/integrity/checkpoints/latest", &acme.read)
+        .await;
+    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+
+    app.ingest(
+        &acme.write,
+        (0..37).map(|n| event("ticket.updated", n)).collect(),
+    )
+    .await;
+    let (s, cp1) = app
+        .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{cp1}");
+    let (opened1, _) =
+        checkpoint::open(cp1["note"].as_str().unwrap(), std::slice::from_ref(&vk)).unwrap();
+    assert_eq!(
+        (opened1.size, opened1.origin.as_str()),
+        (37, "auditlog/acme")
+    );
+    let (s, _) = app
+        .post_json("/v1/integrity/checkpoints", &acme.read, &json!({}))
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "creating a checkpoint needs admin"
+    );
+
+    app.ingest(
+        &acme.write,
+        (37..100).map(|n| event("ticket.closed", n)).collect(),
+    )
+    .await;
+    let (_, cp2) = app
+        .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
+        .await;
+    let (opened2, _) =
+        checkpoint::open(cp2["note"].as_str().unwrap(), std::slice::from_ref(&vk)).unwrap();
+    assert_eq!(opened2.size, 100);
+    let (_, list) = app.get_json("/v1/integrity/checkpoints", &acme.read).await;
+    assert_eq!(list["checkpoints"].as_array().unwrap().len(), 2);
+
+    // every event is provably in the latest checkpoint, and its leaf is its stored body
+    let events = app.all_events(&acme.read, "").await;
+    for e in events.iter().step_by(7) {
+        let id = e["id"].as_str().unwrap();
+        let (s, p) = app
+            .get_json(
+                &format!("/v1/integrity/inclusion?event_id={id}"),
+                &acme.read,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let leaf = unb64(p["leaf_hash"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            leaf,
+            merkle::leaf_hash(serde_jcs::to_string(e).unwrap().as_bytes())
+        );
+        let index = p["leaf_index"].as_u64().unwrap();
+        assert_eq!(index + 1, e["seq"].as_u64().unwrap());
+        merkle::verify_inclusion(&leaf, index, 100, &proof(&p), &opened2.root).unwrap();
+        assert!(merkle::verify_inclusion(&leaf, index, 100, &proof(&p), &opened1.root).is_err());
+        assert!(proof(&p).len() <= 8, "O(log n) hashes");
+    }
+    // the newer checkpoint extends the older one
+    let (_, c) = app
+        .get_json("/v1/integrity/consistency?from=37&to=100", &acme.read)
+        .await;
+    merkle::verify_consistency(37, 100, &opened1.root, &opened2.root, &proof(&c)).unwrap();
+    assert!(merkle::verify_consistency(37, 100, &opened2.root, &opened1.root, &proof(&c)).is_err());
+    for q in ["from=5&to=1000", "from=9&to=3", "from=x&to=3", "to=3"] {
+        let (s, _) = app
+            .get_json(&format!("/v1/integrity/consistency?{q}"), &acme.read)
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{q}");
+    }
+    let (s, _) = app
+        .get_json("/v1/integrity/inclusion?event_id=nope", &acme.read)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // another org's proofs and checkpoints stay its own
+    let globex = app.org("globex").await;
+    let id = events[0]["id"].as_str().unwrap();
+    let (s, _) = app
+        .get_json(
+            &format!("/v1/integrity/inclusion?event_id={id}&tree_size=1"),
+            &globex.read,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, l) = app
+        .get_json("/v1/integrity/checkpoints", &globex.read)
+        .await;
+    assert_eq!(l["checkpoints"], json!([]));
+
+    let (s, r) = app
+        .post_json("/v1/integrity/verify", &acme.admin, &json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(r["events"], 100);
+    assert_eq!(r["checkpoints"], 2);
+}
+
+#[test]
+fn cli_verifies_the_database_and_an_export_and_names_the_first_broken_seq() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let app = rt.block_on(spawn_app());
+    let acme = rt.block_on(app.org("acme"));
+    rt.block_on(app.ingest(
+        &acme.write,
+        (0..300).map(|n| event("user.logged_in", n)).collect(),
+    ));
+    let (_, cp) = rt.block_on(app.post_json("/v1/integrity/checkpoints", &acme.admin, &json!({})));
+    let vk = rt.block_on(verifier(&app)).vkey();
+    let export = rt.block_on(async {
+        app.get("/v1/events/export?format=ndjson", &acme.read)
+            .await
+            .text()
+            .await
+            .unwrap()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("acme.ndjson");
+    std::fs::write(&file, &export).unwrap();
+    let cp_file = dir.path().join("cp.json");
+    std::fs::write(&cp_file, cp.to_string()).unwrap();
+    let data = app._dir.path().to_str().unwrap().to_string();
+    let bin = || Command::new(env!("CARGO_BIN_EXE_auditlog"));
+
+    let ok = bin()
+        .args(["verify", "--org", "acme", "--data-dir", &data])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("ok: 300 events"));
+
+    let offline = |path: &std::path::Path| {
+        bin()
+            .args([
+                "verify",
+                "--file",
+                path.to_str().unwrap(),
+                "--public-key",
+                &vk,
+                "--checkpoint",
+                cp_file.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = offline(&file);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 signed checkpoints"));
+
+    // an edited line, a removed line, a truncated tail: each fails and says where
+    let lines: Vec<&str> = export.lines().collect();
+    let seq_of = |l: &str| {
+        serde_json::from_str::<Value>(l).unwrap()["seq"]
+            .as_u64()
+            .unwrap()
+    };
+    let edited: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            if seq_of(l) == 120 {
+                l.replace("Agent", "Agnet")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let removed: Vec<&str> = lines.iter().copied().filter(|l| seq_of(l) != 77).collect();
+    let truncated: Vec<&str> = lines.iter().copied().filter(|l| seq_of(l) <= 250).collect();
+    for (name, content, seq) in [
+        ("edited", edited.join("\n"), 120),
+        ("removed", removed.join("\n"), 77),
+        ("truncated", truncated.join("\n"), 251),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let out = offline(&p);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let msg = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            msg.starts_with(&format!("FAILED at seq {seq}:")),
+            "{name}: {msg}"
+        );
+    }
+
+    // proofs checked offline against the saved checkpoint
+    let (_, p) = rt.block_on(
+        app.get_json(
+            &format!(
+                "/v1/integrity/inclusion?event_id={}",
+                serde_json::from_str::<Value>(lines[5]).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+            ),
+            &acme.read,
+        ),
+    );
+    let proof_file = dir.path().join("proof.json");
+    std::fs::write(&proof_file, p.to_string()).unwrap();
+    let event_file = dir.path().join("event.json");
+    std::fs::write(&event_file, lines[5]).unwrap();
+    let out = bin()
+        .args([
+            "verify-proof",
+            "inclusion",
+            "--proof",
+            proof_file.to_str().unwrap(),
+            "--checkpoint",
+            cp_file.to_str().unwrap(),
+            "--event",
+            event_file.to_str().unwrap(),
+            "--public-key",
+            &vk,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(&event_file, lines[6]).unwrap();
+    let out = bin()
+        .args([
+            "verify-proof",
+            "inclusion",
+            "--proof",
+            proof_file.to_str().unwrap(),
+            "--checkpoint",
+            cp_file.to_str().unwrap(),
+            "--event",
+            event_file.to_str().unwrap(),
+            "--public-key",
+            &vk,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
