@@ -243,17 +243,15 @@ fn cli_verifies_the_database_and_an_export_and_names_the_first_broken_seq() {
     }
 
     // proofs checked offline against the saved checkpoint
-    let (_, p) = rt.block_on(
-        app.get_json(
-            &format!(
+    let (_, p) = rt.block_on(app.get_json(
+        &format!(
                 "/v1/integrity/inclusion?event_id={}",
                 serde_json::from_str::<Value>(lines[5]).unwrap()["id"]
                     .as_str()
                     .unwrap()
             ),
-            &acme.read,
-        ),
-    );
+        &acme.read,
+    ));
     let proof_file = dir.path().join("proof.json");
     std::fs::write(&proof_file, p.to_string()).unwrap();
     let event_file = dir.path().join("event.json");

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod tamper;
+
 use std::sync::Arc;
 
 use auditlog::model::Scope;
@@ -49,7 +51,7 @@ store_tests!(
     rollups_agree_with_the_events,
 );
 
-fn ev(id: Option<&str>, action: &str, n: i64, at: i64) -> PreparedEvent {
+pub(crate) fn ev(id: Option<&str>, action: &str, n: i64, at: i64) -> PreparedEvent {
     let t = action.split('.').next().unwrap();
     let mut v = json!({
         "action": action,
@@ -73,7 +75,7 @@ fn ev(id: Option<&str>, action: &str, n: i64, at: i64) -> PreparedEvent {
     .unwrap_or_else(|| panic!("{errors:?}"))
 }
 
-const T0: i64 = 1_760_000_000_000_000;
+pub(crate) const T0: i64 = 1_760_000_000_000_000;
 
 async fn orgs_and_keys(s: Arc<dyn Store>) {
     let a = s.create_org("acme", "Acme").await.unwrap();
