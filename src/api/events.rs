@@ -129,10 +129,23 @@ pub async fn summary(
     let p = principal(&service, &headers).await?;
     match service.summary(&p, query.as_deref().unwrap_or("")).await? {
         Report::Json(v) => Ok(axum::Json(v).into_response()),
-        Report::Csv { file_name, body } => Ok((
+        Report::Csv {
+            file_name,
+            body,
+            total,
+            truncated,
+        } => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                 (header::CONTENT_DISPOSITION, attachment(&file_name)),
+                (
+                    header::HeaderName::from_static("x-auditlog-total"),
+                    total.to_string(),
+                ),
+                (
+                    header::HeaderName::from_static("x-auditlog-truncated"),
+                    truncated.to_string(),
+                ),
             ],
             body,
         )

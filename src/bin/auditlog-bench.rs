@@ -47,6 +47,13 @@ enum Cmd {
         #[arg(long, default_value_t = 1_000_000)]
         export_events: usize,
     },
+    /// Offline verification of an unfiltered export, and proof sizes and times.
+    Integrity {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: usize,
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
     /// First page of GET /v1/events with filters over a large org.
     Query {
         #[arg(long, default_value_t = 1_000_000)]
@@ -346,6 +353,107 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "peak RSS of the whole process (server and client) during the exports: {}",
                 hwm.trim_start_matches("VmHWM:").trim()
+            );
+        }
+        Cmd::Integrity { events, requests } => {
+            let (org, _, r) = new_org(&service, "bench-integrity").await?;
+            load(&service, catalog, &actions, &org, events).await?;
+            let admin = Principal::Key {
+                key_id: "bench".into(),
+                org: org.clone(),
+                scope: auditlog::model::Scope::Admin,
+            };
+            let t = Instant::now();
+            let cp = service.create_checkpoint(&admin).await?;
+            println!(
+                "checkpoint of {} events signed in {:.1} ms",
+                cp.tree_size,
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            let verifiers =
+                auditlog::service::integrity::verifiers(service.store().as_ref()).await?;
+            let (opened, _) = auditlog::model::checkpoint::open(&cp.note, &verifiers)
+                .map_err(anyhow::Error::msg)?;
+            let client = reqwest::Client::new();
+            let dir = tempfile::tempdir()?;
+            let path = dir.path().join("export.ndjson");
+            let t = Instant::now();
+            let bytes = client
+                .get(format!("{url}/v1/events/export?format=ndjson"))
+                .bearer_auth(&r)
+                .send()
+                .await?
+                .bytes()
+                .await?;
+            std::fs::write(&path, &bytes)?;
+            println!(
+                "exported {} MB in {:.1}s",
+                bytes.len() / 1_000_000,
+                t.elapsed().as_secs_f64()
+            );
+            drop(bytes);
+            let t = Instant::now();
+            let report = auditlog::service::integrity::verify_export(&path, vec![opened], |_| {})
+                .map_err(anyhow::Error::msg)?;
+            println!(
+                "offline verify of the export: {} in {:.2}s",
+                report.summary(),
+                t.elapsed().as_secs_f64()
+            );
+            // inclusion and consistency proofs over HTTP
+            let mut lat = Lat(Vec::new());
+            let mut sizes = Vec::new();
+            let mut rng = 12345u64;
+            for _ in 0..requests {
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let seq = 1 + (rng >> 33) % events as u64;
+                let id = service
+                    .store()
+                    .verify_rows(&org, seq, 1)
+                    .await?
+                    .pop()
+                    .map(|row| row.id)
+                    .unwrap_or_default();
+                let t = Instant::now();
+                let p: Value = client
+                    .get(format!("{url}/v1/integrity/inclusion?event_id={id}"))
+                    .bearer_auth(&r)
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                lat.0.push(t.elapsed());
+                sizes.push(p["proof"].as_array().map_or(0, Vec::len));
+            }
+            println!(
+                "inclusion proof at tree size {events}: {} hashes, p50 {:.2} ms  p99 {:.2} ms",
+                sizes.iter().max().unwrap_or(&0),
+                lat.pct(0.5),
+                lat.pct(0.99)
+            );
+            let mut lat = Lat(Vec::new());
+            let mut size = 0;
+            for i in 0..requests {
+                let from = 1 + (i as u64 * 7919) % events as u64;
+                let t = Instant::now();
+                let p: Value = client
+                    .get(format!(
+                        "{url}/v1/integrity/consistency?from={from}&to={events}"
+                    ))
+                    .bearer_auth(&r)
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                lat.0.push(t.elapsed());
+                size = size.max(p["proof"].as_array().map_or(0, Vec::len));
+            }
+            println!(
+                "consistency proof to tree size {events}: up to {size} hashes, p50 {:.2} ms  p99 {:.2} ms",
+                lat.pct(0.5),
+                lat.pct(0.99)
             );
         }
         Cmd::Query { events, requests } => {

@@ -357,10 +357,9 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| std::path::PathBuf::from(&suggested));
-    let part = out.with_extension(format!(
-        "{}.part",
-        out.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
+    let mut part_name = out.clone().into_os_string();
+    part_name.push(".part");
+    let part = std::path::PathBuf::from(part_name);
     let mut file = std::io::BufWriter::new(
         std::fs::File::create(&part).with_context(|| format!("creating {}", part.display()))?,
     );

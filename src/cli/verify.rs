@@ -2,7 +2,7 @@
 //! `auditlog verify-proof` (inclusion and consistency proofs against saved checkpoints).
 //! Exit 0: everything holds. Exit 1: something does not, named on one line.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,7 +14,7 @@ use super::DbArgs;
 use crate::model::checkpoint::{self, Checkpoint, NoteVerifier};
 use crate::model::merkle;
 use crate::server::open_store;
-use crate::service::integrity::{Verifier, VerifyReport, unb64, verify_org};
+use crate::service::integrity::{VerifyReport, unb64, verify_org};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -147,58 +147,18 @@ pub async fn verify(a: VerifyArgs, out: &mut impl Write) -> anyhow::Result<ExitC
     report(out, &r)
 }
 
-/// Offline: hash every line, sort by seq (exports are in time order), then walk the chain
-/// and the tree and compare with each given checkpoint.
+/// Offline: see [`crate::service::integrity::verify_export`].
 fn verify_file(file: &Path, a: &VerifyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let verifiers = verifiers(&a.public_key)?;
     let mut checkpoints = Vec::new();
     for c in &a.checkpoint {
         checkpoints.push(read_checkpoint(c, &verifiers)?);
     }
-    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     let bar = progress_bar(None);
-    let mut lines: Vec<(u64, String)> = Vec::new();
-    for (i, line) in std::io::BufReader::with_capacity(1 << 20, f)
-        .lines()
-        .enumerate()
-    {
-        let line = line.with_context(|| format!("reading line {}", i + 1))?;
-        let line = line.trim_end_matches('\r');
-        if line.is_empty() {
-            continue;
-        }
-        let seq = serde_json::from_str::<SeqOnly>(line)
-            .with_context(|| format!("line {}: not an exported event", i + 1))?
-            .seq;
-        lines.push((seq, line.to_string()));
-        if i % 10_000 == 0 {
-            bar.set_position(i as u64);
-        }
-    }
-    lines.sort_unstable_by_key(|(s, _)| *s);
-    let mut v = Verifier::new(checkpoints);
-    let mut problem = None;
-    for (_, body) in &lines {
-        if let Err(p) = v.push(body) {
-            problem = Some(p);
-            break;
-        }
-    }
+    let r = crate::service::integrity::verify_export(file, checkpoints, |n| bar.set_position(n))
+        .map_err(|e| anyhow::anyhow!(e))?;
     bar.finish_and_clear();
-    let r = match problem {
-        Some(p) => VerifyReport {
-            events: v.events(),
-            checkpoints: 0,
-            problem: Some(p),
-        },
-        None => v.finish(),
-    };
     report(out, &r)
-}
-
-#[derive(serde::Deserialize)]
-struct SeqOnly {
-    seq: u64,
 }
 
 fn read_json(path: &Path) -> anyhow::Result<Value> {

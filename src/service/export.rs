@@ -190,7 +190,8 @@ pub fn file_name(org: &Org, f: &Filters, what: &str, ext: &str) -> String {
         org.slug,
         what,
         day(f.from, "start"),
-        day(f.to, "now")
+        // `to` is exclusive: name the last day the file covers
+        day(f.to.map(|t| t - 1), "now")
     )
 }
 
@@ -296,6 +297,9 @@ pub fn summary_csv(s: &Summary) -> Result<Bytes, ServiceError> {
     }
     header.push("count");
     w.write_record(&header).map_err(csv_error)?;
+    if s.group_by.is_empty() {
+        w.write_record([s.total.to_string()]).map_err(csv_error)?;
+    }
     for g in &s.groups {
         let mut rec: Vec<String> = Vec::new();
         for (d, v) in &g.key {

@@ -385,3 +385,53 @@ pub fn unb64(s: &str) -> Result<Hash, String> {
         .try_into()
         .map_err(|_| format!("{s:?} is not a 32-byte hash"))
 }
+
+#[derive(serde::Deserialize)]
+struct SeqOnly {
+    seq: u64,
+}
+
+/// Verifies an unfiltered NDJSON export with no server or database: reads every line,
+/// orders them by seq (exports are in time order), then walks the chain and the Merkle tree
+/// and compares it with each (already opened) checkpoint. Memory: the lines themselves.
+pub fn verify_export(
+    path: &Path,
+    checkpoints: Vec<Checkpoint>,
+    mut progress: impl FnMut(u64),
+) -> Result<VerifyReport, String> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(path).map_err(|e| format!("opening {}: {e}", path.display()))?;
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for (i, line) in std::io::BufReader::with_capacity(1 << 20, f)
+        .lines()
+        .enumerate()
+    {
+        let mut line = line.map_err(|e| format!("reading line {}: {e}", i + 1))?;
+        if line.ends_with('\r') {
+            line.pop();
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let seq = serde_json::from_str::<SeqOnly>(&line)
+            .map_err(|e| format!("line {}: not an exported event: {e}", i + 1))?
+            .seq;
+        lines.push((seq, line));
+        if i % 100_000 == 0 {
+            progress(i as u64);
+        }
+    }
+    lines.sort_unstable_by_key(|(s, _)| *s);
+    let count = checkpoints.len() as u64;
+    let mut v = Verifier::new(checkpoints);
+    for (_, body) in &lines {
+        if let Err(p) = v.push(body) {
+            return Ok(VerifyReport {
+                events: v.events(),
+                checkpoints: count,
+                problem: Some(p),
+            });
+        }
+    }
+    Ok(v.finish())
+}

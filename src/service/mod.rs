@@ -79,9 +79,12 @@ pub struct EventPage {
 /// A report in the format asked for.
 pub enum Report {
     Json(Value),
+    /// CSV cannot carry `total` and `truncated`: they travel as response headers.
     Csv {
         file_name: String,
         body: bytes::Bytes,
+        total: u64,
+        truncated: bool,
     },
 }
 
@@ -528,6 +531,8 @@ impl Service {
             Report::Csv {
                 file_name: export::file_name(org, &f, "summary", "csv"),
                 body: export::summary_csv(&summary)?,
+                total: summary.total,
+                truncated: summary.truncated,
             }
         } else {
             Report::Json(summary.to_json())

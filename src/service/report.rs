@@ -127,7 +127,18 @@ impl Interval {
     fn next(self, z: &Zoned) -> Result<Zoned, ServiceError> {
         let err = |e: jiff::Error| ServiceError::Internal(format!("time bucketing: {e}"));
         match self {
-            Interval::Hour => z.checked_add(1.hour()).map_err(err),
+            // the next local hour boundary after z; in zones that shift by 30 minutes the
+            // hour after a change starts at :30 (as `floor` sees it)
+            Interval::Hour => {
+                let later = z.checked_add(1.hour()).map_err(err)?;
+                let next =
+                    Interval::Hour.floor(later.timestamp().as_microsecond(), z.time_zone())?;
+                Ok(if next.timestamp() > z.timestamp() {
+                    next
+                } else {
+                    later
+                })
+            }
             Interval::Day => z
                 .date()
                 .tomorrow()
@@ -372,6 +383,8 @@ pub async fn summary(
 ) -> Result<Summary, ServiceError> {
     let dims = parse_group_by(params.get("group_by"))?;
     let limit = match params.get("limit") {
+        // a CSV has no room for "truncated": give it every group unless told otherwise
+        None if params.get("format") == Some("csv") => MAX_GROUPS,
         None => DEFAULT_GROUPS,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=MAX_GROUPS).contains(&n) => n,
@@ -550,7 +563,10 @@ pub async fn histogram(
             None => None,
         },
     };
-    let end = f.to.unwrap_or_else(now_micros);
+    // without `to`: up to now, or to the last bucket with events (clock skew allowance)
+    let last_data = per_bucket.keys().next_back().map(|t| t + 1);
+    let end =
+        f.to.unwrap_or_else(|| now_micros().max(last_data.unwrap_or(0)));
     let mut buckets = Vec::new();
     if let Some(mut z) = first {
         while z.timestamp().as_microsecond() < end {

@@ -110,8 +110,12 @@ pub fn is_forbidden_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Ids that would collide with routes under /v1/events/.
+pub const RESERVED_IDS: &[&str] = &["summary", "histogram", "export"];
+
 pub fn valid_event_id(id: &str) -> bool {
-    !id.is_empty()
+    !RESERVED_IDS.contains(&id)
+        && !id.is_empty()
         && id.len() <= MAX_EVENT_ID
         && id
             .bytes()
@@ -159,7 +163,7 @@ pub fn prepare(
             err.add(
                 "id",
                 format!(
-                    "must be 1 to {MAX_EVENT_ID} characters of A-Z, a-z, 0-9, '.', '_', ':', '-'"
+                    "must be 1 to {MAX_EVENT_ID} characters of A-Z, a-z, 0-9, '.', '_', ':', '-', and not summary, histogram or export"
                 ),
             );
             (String::new(), false)

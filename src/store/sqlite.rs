@@ -117,6 +117,7 @@ CREATE TABLE signing_keys (
     key_id TEXT PRIMARY KEY, name TEXT NOT NULL, public_key BLOB NOT NULL,
     created_at INTEGER NOT NULL, retired_at INTEGER
 );
+ALTER TABLE actors ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE checkpoints (
     org_id INTEGER NOT NULL, tree_size INTEGER NOT NULL, root BLOB NOT NULL,
     time INTEGER NOT NULL, key_id TEXT NOT NULL, note TEXT NOT NULL,
@@ -1024,7 +1025,8 @@ struct Rollups<'a> {
     actor: HashMap<(i64, i64, i64, &'static str, &'a str, &'static str), i64>,
     /// (org, day, actor type, actor id, via) -> action -> n
     full: HashMap<ActorDay<'a>, HashMap<&'a str, i64>>,
-    actors: HashMap<(i64, &'a str), &'a str>,
+    /// (org, actor id) -> (occurred_at, performed by): the latest by occurred_at wins
+    actors: HashMap<(i64, &'a str), (i64, &'a str)>,
 }
 
 impl<'a> Rollups<'a> {
@@ -1051,7 +1053,13 @@ impl<'a> Rollups<'a> {
             .entry(action)
             .or_default() += 1;
         if ev.actor_type == "user" && !actor_id.is_empty() {
-            self.actors.insert((org_id, actor_id), &ev.performed_by);
+            let e = self
+                .actors
+                .entry((org_id, actor_id))
+                .or_insert((i64::MIN, ""));
+            if ev.occurred_at >= e.0 {
+                *e = (ev.occurred_at, &ev.performed_by);
+            }
         }
     }
 
@@ -1068,7 +1076,12 @@ impl<'a> Rollups<'a> {
                 *mine.entry(action).or_default() += n;
             }
         }
-        self.actors.extend(other.actors);
+        for (k, (t, name)) in other.actors {
+            let e = self.actors.entry(k).or_insert((i64::MIN, ""));
+            if t >= e.0 {
+                *e = (t, name);
+            }
+        }
     }
 
     fn write(&self, conn: &Connection) -> StoreResult<()> {
@@ -1106,11 +1119,13 @@ impl<'a> Rollups<'a> {
             write.execute(params![org, bucket, at, aid, via, pack_counts(&counts)])?;
         }
         let mut stmt = conn.prepare_cached(
-            "INSERT INTO actors (org_id, actor_id, performed_by) VALUES (?1, ?2, ?3)
-             ON CONFLICT (org_id, actor_id) DO UPDATE SET performed_by = excluded.performed_by",
+            "INSERT INTO actors (org_id, actor_id, performed_by, seen_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (org_id, actor_id) DO UPDATE
+             SET performed_by = excluded.performed_by, seen_at = excluded.seen_at
+             WHERE excluded.seen_at >= actors.seen_at",
         )?;
-        for ((org, aid), name) in &self.actors {
-            stmt.execute(params![org, aid, name])?;
+        for ((org, aid), (seen_at, name)) in &self.actors {
+            stmt.execute(params![org, aid, name, seen_at])?;
         }
         Ok(())
     }

@@ -440,6 +440,13 @@ async fn every_error_has_the_json_shape_and_edge_inputs_behave() {
     assert_eq!(v["error"]["details"][0]["field"], "entity.id");
     assert_eq!(v["error"]["details"][1]["field"], "actor.id");
 
+    // ids that would shadow report routes are refused
+    let mut reserved = event("view.created", 6);
+    reserved["id"] = json!("summary");
+    let (s, v) = app.ingest(&acme.write, vec![reserved]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["details"][0]["field"], "id");
+
     // NDJSON errors name the request's line, once
     let nd = format!("{}\n{{\"action\": oops}}", event("view.created", 5));
     let (s, v) = app

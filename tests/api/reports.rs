@@ -389,6 +389,32 @@ async fn histogram_zero_fills_and_follows_dst() {
         )
         .await;
     assert_eq!(v["buckets"].as_array().unwrap().len(), 25, "{v}");
+    // Lord Howe moves its clocks by 30 minutes: hour buckets follow local hours
+    let mut lh = Vec::new();
+    for (i, t) in [
+        "2026-10-03T14:45:00Z",
+        "2026-10-03T16:15:00Z",
+        "2026-10-03T17:05:00Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut e = event("macro.created", 100 + i);
+        e["occurred_at"] = json!(t);
+        lh.push(e);
+    }
+    app.ingest(&acme.write, lh).await;
+    let (_, v) = app
+        .get_json("/v1/events/histogram?interval=hour&tz=Australia/Lord_Howe&from=2026-10-04T00:00:00%2B10:30&to=2026-10-04T05:00:00%2B11:00", &acme.read)
+        .await;
+    let sum: u64 = v["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["total"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, 3, "every event lands in a bucket: {v}");
+    assert_eq!(v["total"], 3);
     // weeks start on Monday, months on the 1st, both in the zone
     let (_, v) = app
         .get_json(
@@ -473,6 +499,22 @@ async fn summary_groups_system_actors_and_rejects_bad_group_by() {
         .get_json("/v1/events/summary?group_by=verb&limit=1", &acme.read)
         .await;
     assert_eq!(v["truncated"], false);
+    // a summary CSV without group_by is the total; total and truncation ride in headers
+    let r = app.get("/v1/events/summary?format=csv", &acme.read).await;
+    assert_eq!(r.headers()["x-auditlog-total"], "3");
+    assert_eq!(r.headers()["x-auditlog-truncated"], "false");
+    assert_eq!(r.text().await.unwrap(), "count\n3\n");
+    // "Performed By" is the name of the actor's latest event by occurred_at, even when an
+    // older event arrives later
+    let mut old = event("ticket.closed", 10);
+    old["actor"] = json!({"type": "user", "id": "u_1", "email": "old@acme.test"});
+    old["occurred_at"] = json!("2020-01-01T00:00:00Z");
+    let (s, _) = app.ingest(&acme.write, vec![old]).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, v) = app
+        .get_json("/v1/events/summary?group_by=actor&actor_id=u_1", &acme.read)
+        .await;
+    assert_eq!(v["groups"][0]["actor"]["name"], "Agent 1", "{v}");
     for q in [
         "group_by=colour",
         "group_by=day,hour",
@@ -548,7 +590,7 @@ async fn csv_export_survives_a_real_csv_reader_and_runs_no_formula() {
     assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
     assert_eq!(
         r.headers()["content-disposition"],
-        "attachment; filename=\"auditlog-acme-events-2026-07-01_2026-08-01.csv\""
+        "attachment; filename=\"auditlog-acme-events-2026-07-01_2026-07-31.csv\""
     );
     let text = r.text().await.unwrap();
     let rows = python_csv(&text);
@@ -603,8 +645,9 @@ async fn csv_export_survives_a_real_csv_reader_and_runs_no_formula() {
 #[tokio::test]
 async fn ndjson_export_is_the_stored_events_and_verifies_gzip_included() {
     let (app, acme, events) = seeded_app(2500).await;
-    let r = app
-        .client
+    // a client that does not decompress by itself, to see the gzip on the wire
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let r = raw
         .get(app.url("/v1/events/export?format=ndjson"))
         .bearer_auth(&acme.read)
         .header("accept-encoding", "gzip")
