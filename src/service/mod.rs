@@ -333,6 +333,12 @@ impl Service {
         };
         let (from, to) = (num("from")?, num("to")?);
         let (size, _) = self.store.tree_head(org).await?;
+        if from == 0 {
+            return Err(ServiceError::bad_param(
+                "from",
+                "from must be at least 1: an empty tree has nothing to be consistent with",
+            ));
+        }
         if from > to || to > size {
             return Err(ServiceError::bad_param(
                 "to",

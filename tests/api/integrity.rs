@@ -110,7 +110,13 @@ async fn checkpoints_and_proofs_verify_with_only_the_public_key() {
         .await;
     merkle::verify_consistency(37, 100, &opened1.root, &opened2.root, &proof(&c)).unwrap();
     assert!(merkle::verify_consistency(37, 100, &opened2.root, &opened1.root, &proof(&c)).is_err());
-    for q in ["from=5&to=1000", "from=9&to=3", "from=x&to=3", "to=3"] {
+    for q in [
+        "from=5&to=1000",
+        "from=9&to=3",
+        "from=x&to=3",
+        "to=3",
+        "from=0&to=5",
+    ] {
         let (s, _) = app
             .get_json(&format!("/v1/integrity/consistency?{q}"), &acme.read)
             .await;
