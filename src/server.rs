@@ -29,6 +29,10 @@ pub struct ServerConfig {
     pub checkpoint_interval: std::time::Duration,
     /// ...or whenever it grew by this many events.
     pub checkpoint_every: u64,
+    /// Retention for orgs that set none (`None`: keep forever).
+    pub default_retention_days: Option<u32>,
+    /// How often the background purge runs.
+    pub purge_interval: std::time::Duration,
 }
 
 impl ServerConfig {
@@ -44,6 +48,8 @@ impl ServerConfig {
             log_name: "auditlog".into(),
             checkpoint_interval: std::time::Duration::from_secs(30),
             checkpoint_every: 10_000,
+            default_retention_days: None,
+            purge_interval: std::time::Duration::from_secs(3600),
         }
     }
 }
@@ -93,15 +99,18 @@ pub struct Bound {
     pub service: Service,
     listener: TcpListener,
     checkpoints: Option<(std::time::Duration, u64)>,
+    purge_interval: Option<std::time::Duration>,
 }
 
 pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
     let store = open_store(&config.data_dir, config.database.as_deref())?;
     let service = Service::new(store, config.limits, config.operator_token.as_deref())
+        .with_default_retention(config.default_retention_days)
         .with_signer(signer(config)?)
         .await?;
     let mut bound = bind_service(&config.listen, service).await?;
     bound.checkpoints = Some((config.checkpoint_interval, config.checkpoint_every));
+    bound.purge_interval = Some(config.purge_interval);
     Ok(bound)
 }
 
@@ -115,6 +124,7 @@ pub async fn bind_service(listen: &str, service: Service) -> anyhow::Result<Boun
         service,
         listener,
         checkpoints: None,
+        purge_interval: None,
     })
 }
 
@@ -138,12 +148,26 @@ impl Bound {
                 }
             })
         });
+        let purger = self.purge_interval.map(|interval| {
+            let service = self.service.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(interval);
+                loop {
+                    tick.tick().await;
+                    match service.purge_pass().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(events = n, "retention purge"),
+                        Err(e) => tracing::warn!(error = %e, "retention purge failed"),
+                    }
+                }
+            })
+        });
         let app = crate::api::router(self.service);
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
             .context("serving HTTP");
-        if let Some(task) = checkpointer {
+        for task in [checkpointer, purger].into_iter().flatten() {
             task.abort();
         }
         served

@@ -93,6 +93,23 @@ pub async fn consistency(
     .into_response())
 }
 
+pub async fn get_settings(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    Ok(axum::Json(service.settings(&p).await?).into_response())
+}
+
+pub async fn put_settings(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    Ok(axum::Json(service.put_settings(&p, &body).await?).into_response())
+}
+
 pub async fn verify(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
     let report = service.verify(&p).await?;

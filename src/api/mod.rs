@@ -46,6 +46,10 @@ pub fn router(service: Service) -> Router {
             "/v1/integrity/verify",
             axum::routing::post(integrity::verify),
         )
+        .route(
+            "/v1/settings",
+            get(integrity::get_settings).put(integrity::put_settings),
+        )
         .route("/v1/orgs", get(orgs::list).post(orgs::create))
         .route(
             "/v1/orgs/{slug}/keys",

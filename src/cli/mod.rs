@@ -43,6 +43,9 @@ pub enum Command {
     /// Verify an org's log in the database, or an export offline. Exit 1 names the first
     /// broken seq.
     Verify(verify::VerifyArgs),
+    /// Apply an org's retention now (events stored longer ago than its retention period),
+    /// keeping the tree state so what is left still verifies.
+    Purge(verify::PurgeArgs),
     /// Check an inclusion or consistency proof against saved signed checkpoints.
     #[command(subcommand)]
     VerifyProof(verify::ProofCommand),
@@ -93,6 +96,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(a) => client::export(a).await,
         Command::Verify(a) => verify::verify(a, &mut out).await,
         Command::VerifyProof(c) => verify::verify_proof(c, &mut out),
+        Command::Purge(a) => verify::purge(a, &mut out).await,
     }
 }
 

@@ -48,6 +48,13 @@ pub struct ServeArgs {
     /// ...and whenever an org's log grew by this many events.
     #[arg(long, env = "AUDITLOG_CHECKPOINT_EVERY", default_value_t = 10_000)]
     pub checkpoint_every: u64,
+    /// Delete events stored more than this many days ago, for orgs that set no retention of
+    /// their own (default: keep forever).
+    #[arg(long, env = "AUDITLOG_RETENTION_DAYS")]
+    pub retention_days: Option<u32>,
+    /// How often the retention purge runs, in seconds.
+    #[arg(long, env = "AUDITLOG_PURGE_INTERVAL_SECS", default_value_t = 3600)]
+    pub purge_interval_secs: u64,
 }
 
 impl ServeArgs {
@@ -79,6 +86,8 @@ impl ServeArgs {
                 self.checkpoint_interval_secs.max(1),
             ),
             checkpoint_every: self.checkpoint_every.max(1),
+            default_retention_days: self.retention_days.filter(|d| *d > 0),
+            purge_interval: std::time::Duration::from_secs(self.purge_interval_secs.max(1)),
         })
     }
 }

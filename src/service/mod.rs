@@ -118,6 +118,7 @@ pub struct Service {
     operator_token_hash: Option<[u8; 32]>,
     auth_cache: Arc<AuthCache>,
     signer: Option<integrity::Signer>,
+    default_retention_days: Option<u32>,
 }
 
 /// How long a verified key is trusted without asking the store again. Revocation through
@@ -167,7 +168,114 @@ impl Service {
             operator_token_hash: operator_token.map(keys::hash_secret),
             auth_cache: Arc::default(),
             signer: None,
+            default_retention_days: None,
         }
+    }
+
+    /// Retention for orgs that set none (`None`: keep forever).
+    pub fn with_default_retention(mut self, days: Option<u32>) -> Service {
+        self.default_retention_days = days;
+        self
+    }
+
+    pub async fn settings(&self, p: &Principal) -> Result<Value, ServiceError> {
+        let org = self.org_for(p, Scope::Admin)?;
+        let s = self.store.settings(org).await?;
+        Ok(serde_json::json!({
+            "retention_days": s.retention_days,
+            "legal_hold": s.legal_hold,
+            "effective_retention_days": s.retention_days.or(self.default_retention_days),
+        }))
+    }
+
+    /// `PUT /v1/settings {"retention_days": N | null, "legal_hold": bool}`.
+    pub async fn put_settings(&self, p: &Principal, body: &[u8]) -> Result<Value, ServiceError> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Put {
+            retention_days: Option<u32>,
+            #[serde(default)]
+            legal_hold: bool,
+        }
+        let org = self.org_for(p, Scope::Admin)?;
+        let de = &mut serde_json::Deserializer::from_slice(body);
+        let put: Put =
+            serde_path_to_error::deserialize(de).map_err(|e| ServiceError::InvalidRequest {
+                message: format!("invalid settings: {}", error::json_message(e.inner())),
+                details: Some(serde_json::json!({ "field": e.path().to_string() })),
+            })?;
+        if put.retention_days == Some(0) {
+            return Err(ServiceError::InvalidRequest {
+                message: "retention_days must be at least 1 (null keeps events forever)".into(),
+                details: Some(serde_json::json!({ "field": "retention_days" })),
+            });
+        }
+        self.store
+            .put_settings(
+                org,
+                crate::store::OrgSettings {
+                    retention_days: put.retention_days,
+                    legal_hold: put.legal_hold,
+                },
+            )
+            .await?;
+        self.settings(p).await
+    }
+
+    /// Applies the org's retention: deletes, in batches, events stored longer ago than its
+    /// retention period (never under legal hold), then records what it did as an
+    /// `audit_log.purged` event. Returns how many events went (or would go).
+    pub async fn purge_org(
+        &self,
+        org: &Org,
+        dry_run: bool,
+    ) -> Result<crate::store::Purged, ServiceError> {
+        let settings = self.store.settings(org).await?;
+        let Some(days) = settings.retention_days.or(self.default_retention_days) else {
+            return Ok(crate::store::Purged::default());
+        };
+        if settings.legal_hold {
+            return Ok(crate::store::Purged::default());
+        }
+        let before = now_micros() - i64::from(days) * 86_400_000_000;
+        let mut total = crate::store::Purged::default();
+        loop {
+            let step = self.store.purge(org, before, 10_000, dry_run).await?;
+            total.events += step.events;
+            total.cut_seq = step.cut_seq;
+            if dry_run || step.events == 0 {
+                break;
+            }
+        }
+        if !dry_run && total.events > 0 {
+            let event = serde_json::json!({
+                "action": "audit_log.purged",
+                "entity": { "type": "audit_log", "id": org.slug, "name": "Audit log" },
+                "actor": { "type": "system", "name": "Retention" },
+                "metadata": {
+                    "events_purged": total.events,
+                    "log_starts_after_seq": total.cut_seq,
+                    "retention_days": days,
+                    "stored_before": crate::model::time::format_micros(before),
+                },
+            });
+            let writer = Principal::Key {
+                key_id: "retention".into(),
+                org: org.clone(),
+                scope: Scope::Write,
+            };
+            self.ingest_values(&writer, vec![event]).await?;
+        }
+        Ok(total)
+    }
+
+    /// One pass of the background purge over every org.
+    pub async fn purge_pass(&self) -> Result<u64, ServiceError> {
+        let mut n = 0;
+        for org in self.store.list_orgs().await? {
+            n += self.purge_org(&org, false).await?.events;
+        }
+        Ok(n)
     }
 
     /// Signs checkpoints with `signer` and registers its public key.

@@ -190,6 +190,35 @@ pub struct VerifyRow {
     pub body: String,
 }
 
+/// Per-org settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OrgSettings {
+    /// Delete events stored more than this many days ago; `None`: the server default.
+    pub retention_days: Option<u32>,
+    /// Nothing is deleted while set.
+    pub legal_hold: bool,
+}
+
+/// What retention removed so far: the log starts after `cut_seq`, and this is the chain and
+/// tree state there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgeState {
+    pub cut_seq: u64,
+    /// `hash` of the event at `cut_seq`.
+    pub prev_hash: Hash,
+    /// The Merkle right edge at size `cut_seq`.
+    pub peaks: Vec<Hash>,
+}
+
+/// The outcome of one purge step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    /// Events removed (or that would be, for a dry run).
+    pub events: u64,
+    /// The log now starts after this seq.
+    pub cut_seq: u64,
+}
+
 /// One event row as read back.
 #[derive(Debug, Clone)]
 pub struct EventRow {
@@ -259,6 +288,23 @@ pub trait Store: Send + Sync + 'static {
         from_seq: u64,
         limit: usize,
     ) -> StoreResult<Vec<VerifyRow>>;
+
+    async fn settings(&self, org: &Org) -> StoreResult<OrgSettings>;
+    async fn put_settings(&self, org: &Org, s: OrgSettings) -> StoreResult<()>;
+    async fn purge_state(&self, org: &Org) -> StoreResult<Option<PurgeState>>;
+    /// Root of the tree of `size` leaves from stored nodes (for checkpoints older than a cut).
+    async fn root_at(&self, org: &Org, size: u64) -> StoreResult<Hash>;
+    /// Deletes the org's oldest events stored (`recorded_at`) before `before`, at most
+    /// `limit`, in one transaction: keeps the Merkle nodes later proofs need and the chain
+    /// and tree state at the cut, and takes the events out of the rollups. Nothing under
+    /// legal hold. `dry_run` only counts.
+    async fn purge(
+        &self,
+        org: &Org,
+        before: i64,
+        limit: usize,
+        dry_run: bool,
+    ) -> StoreResult<Purged>;
 
     /// Whether the store can serve requests now.
     async fn ready(&self) -> StoreResult<()>;

@@ -22,8 +22,8 @@ use tokio::sync::{Semaphore, oneshot};
 
 use super::{
     Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery, EventRow, HOUR_MICROS,
-    KeyRecord, NewKey, Order, SigningKeyInfo, Store, StoreError, StoreResult, StoredCheckpoint,
-    VerifyRow,
+    KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
+    StoreResult, StoredCheckpoint, VerifyRow,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH, seal};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
@@ -123,6 +123,22 @@ CREATE TABLE checkpoints (
     time INTEGER NOT NULL, key_id TEXT NOT NULL, note TEXT NOT NULL,
     PRIMARY KEY (org_id, tree_size)
 ) WITHOUT ROWID;
+"#,
+    // Retention: per-org settings, the state at the cut, and the guard that lets only the
+    // purge delete events.
+    r#"
+CREATE TABLE org_settings (
+    org_id INTEGER PRIMARY KEY, retention_days INTEGER, legal_hold INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE purge_state (
+    org_id INTEGER PRIMARY KEY, cut_seq INTEGER NOT NULL, prev_hash BLOB NOT NULL,
+    peaks BLOB NOT NULL, purged_at INTEGER NOT NULL
+);
+CREATE TABLE purge_guard (org_id INTEGER PRIMARY KEY);
+DROP TRIGGER events_no_delete;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    WHEN NOT EXISTS (SELECT 1 FROM purge_guard WHERE org_id = OLD.org_id)
+    BEGIN SELECT RAISE(ABORT, 'events are append-only; only the retention purge deletes'); END;
 "#,
 ];
 
@@ -705,6 +721,68 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn settings(&self, org: &Org) -> StoreResult<OrgSettings> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached(
+                    "SELECT retention_days, legal_hold FROM org_settings WHERE org_id = ?1",
+                )?
+                .query_row([org_id], |r| {
+                    Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
+                })
+                .optional()?;
+            Ok(row.map_or(OrgSettings::default(), |(d, h)| OrgSettings {
+                retention_days: d.map(|d| d.clamp(0, u32::MAX as i64) as u32),
+                legal_hold: h != 0,
+            }))
+        })
+        .await
+    }
+
+    async fn put_settings(&self, org: &Org, st: OrgSettings) -> StoreResult<()> {
+        let org_id = org.id;
+        self.exec(move |conn| {
+            conn.execute(
+                "INSERT INTO org_settings (org_id, retention_days, legal_hold) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id) DO UPDATE SET retention_days = excluded.retention_days,
+                     legal_hold = excluded.legal_hold",
+                params![
+                    org_id,
+                    st.retention_days.map(i64::from),
+                    st.legal_hold as i64
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn purge_state(&self, org: &Org) -> StoreResult<Option<PurgeState>> {
+        let org_id = org.id;
+        self.read(move |conn| read_purge_state(conn, org_id)).await
+    }
+
+    async fn root_at(&self, org: &Org, size: u64) -> StoreResult<Hash> {
+        let org_id = org.id;
+        self.read(move |conn| {
+            merkle::root_at(&SqliteNodes { conn, org_id }, size).map_err(proof_error)
+        })
+        .await
+    }
+
+    async fn purge(
+        &self,
+        org: &Org,
+        before: i64,
+        limit: usize,
+        dry_run: bool,
+    ) -> StoreResult<Purged> {
+        let org_id = org.id;
+        self.exec(move |conn| purge_step(conn, org_id, before, limit, dry_run))
+            .await
+    }
+
     async fn ready(&self) -> StoreResult<()> {
         self.read(|conn| {
             conn.query_row("SELECT 1", [], |_| Ok(()))?;
@@ -899,7 +977,10 @@ fn load_chain_head(conn: &Connection, org_id: i64) -> StoreResult<(u64, [u8; 32]
         })
         .optional()?;
     match head {
-        None => Ok((0, ZERO_HASH)),
+        // every event purged: the chain continues from the cut
+        None => Ok(
+            read_purge_state(conn, org_id)?.map_or((0, ZERO_HASH), |p| (p.cut_seq, p.prev_hash))
+        ),
         Some((seq, hash)) => {
             let hash: [u8; 32] = hash.try_into().map_err(|_| {
                 StoreError::Internal(format!("stored hash of seq {seq} is not 32 bytes"))
@@ -1375,6 +1456,25 @@ struct SqliteNodes<'c> {
 }
 
 impl SqliteNodes<'_> {
+    fn stored(&self, level: u32, index: u64) -> Result<Option<Hash>, String> {
+        let stored: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached(
+                "SELECT hash FROM merkle_nodes WHERE org_id = ?1 AND level = ?2 AND idx = ?3",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![self.org_id, level, index as i64], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(|e| e.to_string())?;
+        stored
+            .map(|h| {
+                h.try_into()
+                    .map_err(|_| "stored node is not 32 bytes".to_string())
+            })
+            .transpose()
+    }
+
     /// Leaf hashes of leaves [start, end) (seq start+1 ..= end).
     fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>, String> {
         let mut stmt = self
@@ -1409,36 +1509,34 @@ impl NodeSource for SqliteNodes<'_> {
         if level >= 63 {
             return Err("tree level out of range".into());
         }
-        if level >= STORED_LEVEL {
-            let stored: Option<Vec<u8>> = self
-                .conn
-                .prepare_cached(
-                    "SELECT hash FROM merkle_nodes WHERE org_id = ?1 AND level = ?2 AND idx = ?3",
-                )
-                .and_then(|mut s| {
-                    s.query_row(params![self.org_id, level, index as i64], |r| r.get(0))
-                        .optional()
-                })
-                .map_err(|e| e.to_string())?;
-            if let Some(h) = stored {
-                return h
-                    .try_into()
-                    .map_err(|_| "stored node is not 32 bytes".to_string());
-            }
-            // not stored (a database older than the tree): compute it from its children
-            let left = self.node(level - 1, index * 2)?;
-            let right = self.node(level - 1, index * 2 + 1)?;
-            return Ok(merkle::node_hash(&left, &right));
+        // stored: every subtree of 16+ leaves, and the small ones retention kept
+        if let Some(h) = self.stored(level, index)? {
+            return Ok(h);
         }
         let width = 1u64 << level;
-        let mut layer = self.leaves(index * width, (index + 1) * width)?;
-        while layer.len() > 1 {
-            layer = layer
-                .chunks(2)
-                .map(|p| merkle::node_hash(&p[0], &p[1]))
-                .collect();
+        if level < STORED_LEVEL {
+            // small subtree: from its events, when they are all still there
+            if let Ok(mut layer) = self.leaves(index * width, (index + 1) * width) {
+                while layer.len() > 1 {
+                    layer = layer
+                        .chunks(2)
+                        .map(|p| merkle::node_hash(&p[0], &p[1]))
+                        .collect();
+                }
+                return layer.pop().ok_or_else(|| "empty subtree".to_string());
+            }
+            if level == 0 {
+                return Err(format!(
+                    "event {} is not present and its leaf was not kept",
+                    index + 1
+                ));
+            }
         }
-        layer.pop().ok_or_else(|| "empty subtree".to_string())
+        // otherwise from its two halves (a subtree straddling a retention cut, or a database
+        // older than the tree)
+        let left = self.node(level - 1, index * 2)?;
+        let right = self.node(level - 1, index * 2 + 1)?;
+        Ok(merkle::node_hash(&left, &right))
     }
 }
 
@@ -1467,4 +1565,209 @@ fn checkpoint_from_row(
     r: &rusqlite::Row<'_>,
 ) -> rusqlite::Result<(i64, Vec<u8>, i64, String, String)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn read_purge_state(conn: &Connection, org_id: i64) -> StoreResult<Option<PurgeState>> {
+    let row = conn
+        .prepare_cached("SELECT cut_seq, prev_hash, peaks FROM purge_state WHERE org_id = ?1")?
+        .query_row([org_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })
+        .optional()?;
+    let Some((cut, prev, peaks)) = row else {
+        return Ok(None);
+    };
+    let bad = || StoreError::Internal("purge state is corrupt".into());
+    Ok(Some(PurgeState {
+        cut_seq: cut as u64,
+        prev_hash: prev.try_into().map_err(|_| bad())?,
+        peaks: peaks
+            .chunks(32)
+            .map(|c| c.try_into().map_err(|_| bad()))
+            .collect::<Result<Vec<Hash>, _>>()?,
+    }))
+}
+
+/// A purged event's rollup keys: (occurred_at, action, actor type, actor id, via type).
+type Victim = (i64, String, String, Option<String>, Option<String>);
+
+/// One purge step inside the writer: see [`Store::purge`].
+fn purge_step(
+    conn: &mut Connection,
+    org_id: i64,
+    before: i64,
+    limit: usize,
+    dry_run: bool,
+) -> StoreResult<Purged> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let hold: bool = tx
+        .query_row(
+            "SELECT legal_hold FROM org_settings WHERE org_id = ?1",
+            [org_id],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .is_some_and(|h| h != 0);
+    let old_cut = read_purge_state(&tx, org_id)?.map_or(0, |p| p.cut_seq);
+    if hold {
+        return Ok(Purged {
+            events: 0,
+            cut_seq: old_cut,
+        });
+    }
+    // the oldest events, in seq order, while they were stored before `before`
+    let mut cut = old_cut;
+    let mut victims: Vec<Victim> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT seq, recorded_at, occurred_at, action, actor_type, actor_id, via_type FROM events
+             WHERE pk > ?1 AND pk < ?2 ORDER BY pk LIMIT ?3",
+        )?;
+        let mut rows = stmt.query(params![
+            pk(org_id, old_cut),
+            pk(org_id + 1, 0),
+            limit as i64
+        ])?;
+        while let Some(r) = rows.next()? {
+            let (seq, recorded): (i64, i64) = (r.get(0)?, r.get(1)?);
+            if recorded >= before {
+                break;
+            }
+            cut = seq as u64;
+            victims.push((r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
+        }
+    }
+    let purged = Purged {
+        events: cut - old_cut,
+        cut_seq: cut,
+    };
+    if dry_run || cut == old_cut {
+        return Ok(purged);
+    }
+    // 1. keep what later proofs need: every subtree below the stored levels that ends in
+    //    the purged range (computed now, while its leaves exist), and the right edge at the cut
+    let (src_nodes, peaks, prev_hash) = {
+        let src = SqliteNodes { conn: &tx, org_id };
+        let mut nodes = Vec::new();
+        for level in 0..STORED_LEVEL {
+            let width = 1u64 << level;
+            let first = old_cut / width; // first subtree ending after old_cut
+            let mut i = first;
+            while (i + 1) * width <= cut {
+                if (i + 1) * width > old_cut {
+                    nodes.push((level, i, src.node(level, i).map_err(StoreError::Internal)?));
+                }
+                i += 1;
+            }
+        }
+        let tree = load_tree(&tx, org_id, cut)?;
+        let prev: Vec<u8> = tx.query_row(
+            "SELECT hash FROM events WHERE pk = ?1",
+            [pk(org_id, cut)],
+            |r| r.get(0),
+        )?;
+        (nodes, tree.peaks().to_vec(), prev)
+    };
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT OR IGNORE INTO merkle_nodes (org_id, level, idx, hash) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (level, idx, h) in &src_nodes {
+            ins.execute(params![org_id, level, *idx as i64, &h[..]])?;
+        }
+    }
+    // 2. take the events out of the rollups
+    subtract_rollups(&tx, org_id, &victims)?;
+    // 3. delete, under the guard the trigger checks
+    tx.execute("INSERT INTO purge_guard (org_id) VALUES (?1)", [org_id])?;
+    tx.execute(
+        "DELETE FROM events WHERE pk > ?1 AND pk <= ?2",
+        params![pk(org_id, old_cut), pk(org_id, cut)],
+    )?;
+    tx.execute("DELETE FROM purge_guard WHERE org_id = ?1", [org_id])?;
+    let packed: Vec<u8> = peaks.iter().flatten().copied().collect();
+    tx.execute(
+        "INSERT INTO purge_state (org_id, cut_seq, prev_hash, peaks, purged_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (org_id) DO UPDATE SET cut_seq = excluded.cut_seq, prev_hash = excluded.prev_hash,
+             peaks = excluded.peaks, purged_at = excluded.purged_at",
+        params![org_id, cut as i64, prev_hash, packed, now_micros()],
+    )?;
+    tx.commit()?;
+    Ok(purged)
+}
+
+/// Subtracts purged events from every rollup (and drops rows that reach zero).
+fn subtract_rollups(
+    tx: &Connection,
+    org_id: i64,
+    victims: &[Victim],
+) -> StoreResult<()> {
+    let mut action: HashMap<(i64, i64, &str), i64> = HashMap::new();
+    let mut actor: HashMap<(i64, i64, &str, &str, &str), i64> = HashMap::new();
+    let mut full: HashMap<(i64, &str, &str, &str), HashMap<&str, i64>> = HashMap::new();
+    for (occurred, act, at, aid, via) in victims {
+        let aid = aid.as_deref().unwrap_or("");
+        let via = via.as_deref().unwrap_or("");
+        for (grain, step) in [(GRAIN_HOUR, HOUR_MICROS), (GRAIN_DAY, DAY_MICROS)] {
+            let b = floor_to(*occurred, step);
+            *action.entry((grain, b, act)).or_default() += 1;
+            *actor.entry((grain, b, at, aid, via)).or_default() += 1;
+        }
+        *full
+            .entry((floor_to(*occurred, DAY_MICROS), at, aid, via))
+            .or_default()
+            .entry(act)
+            .or_default() += 1;
+    }
+    let mut stmt = tx.prepare_cached(
+        "UPDATE rollup_action SET n = n - ?5 WHERE org_id = ?1 AND grain = ?2 AND bucket = ?3 AND action = ?4",
+    )?;
+    for ((grain, b, a), n) in &action {
+        stmt.execute(params![org_id, grain, b, a, n])?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "UPDATE rollup_actor SET n = n - ?7 WHERE org_id = ?1 AND grain = ?2 AND bucket = ?3
+         AND actor_type = ?4 AND actor_id = ?5 AND via_type = ?6",
+    )?;
+    for ((grain, b, at, aid, via), n) in &actor {
+        stmt.execute(params![org_id, grain, b, at, aid, via, n])?;
+    }
+    let mut read = tx.prepare_cached(
+        "SELECT counts FROM rollup_actor_actions
+         WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
+    )?;
+    let mut write = tx.prepare_cached(
+        "UPDATE rollup_actor_actions SET counts = ?6
+         WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
+    )?;
+    for ((b, at, aid, via), delta) in &full {
+        let old: Option<String> = read
+            .query_row(params![org_id, b, at, aid, via], |r| r.get(0))
+            .optional()?;
+        let mut counts = old.as_deref().map(unpack_counts).unwrap_or_default();
+        for (a, n) in delta {
+            if let Some(c) = counts.get_mut(*a) {
+                *c -= n;
+            }
+        }
+        counts.retain(|_, n| *n > 0);
+        write.execute(params![org_id, b, at, aid, via, pack_counts(&counts)])?;
+    }
+    tx.execute(
+        "DELETE FROM rollup_action WHERE org_id = ?1 AND n <= 0",
+        [org_id],
+    )?;
+    tx.execute(
+        "DELETE FROM rollup_actor WHERE org_id = ?1 AND n <= 0",
+        [org_id],
+    )?;
+    tx.execute(
+        "DELETE FROM rollup_actor_actions WHERE org_id = ?1 AND counts = ''",
+        [org_id],
+    )?;
+    Ok(())
 }
