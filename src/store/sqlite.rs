@@ -961,6 +961,14 @@ fn clone_err(e: &StoreError) -> StoreError {
     }
 }
 
+fn row_exists(conn: &Connection, pk: i64) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM events WHERE pk = ?1")?
+        .query_row([pk], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 fn load_head(conn: &Connection, org_id: i64) -> StoreResult<Head> {
     let (seq, hash) = load_chain_head(conn, org_id)?;
     let tree = load_tree(conn, org_id, seq)?;
@@ -1005,8 +1013,10 @@ fn append_request<'a>(
         .get(&p.org_id)
         .or_else(|| heads.get(&p.org_id))
     {
-        Some(h) => h.clone(),
-        None => load_head(&sp, p.org_id)?,
+        // another process (the CLI's purge, an operator tool) may have appended since we
+        // cached the head: one primary-key probe tells
+        Some(h) if !row_exists(&sp, pk(p.org_id, h.seq + 1))? => h.clone(),
+        _ => load_head(&sp, p.org_id)?,
     };
     let mut out = Vec::with_capacity(p.events.len());
     let mut delta = Rollups::default();
@@ -1701,11 +1711,7 @@ fn purge_step(
 }
 
 /// Subtracts purged events from every rollup (and drops rows that reach zero).
-fn subtract_rollups(
-    tx: &Connection,
-    org_id: i64,
-    victims: &[Victim],
-) -> StoreResult<()> {
+fn subtract_rollups(tx: &Connection, org_id: i64, victims: &[Victim]) -> StoreResult<()> {
     let mut action: HashMap<(i64, i64, &str), i64> = HashMap::new();
     let mut actor: HashMap<(i64, i64, &str, &str, &str), i64> = HashMap::new();
     let mut full: HashMap<(i64, &str, &str, &str), HashMap<&str, i64>> = HashMap::new();

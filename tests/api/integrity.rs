@@ -302,3 +302,129 @@ fn cli_verifies_the_database_and_an_export_and_names_the_first_broken_seq() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn retention_settings_purge_and_the_purge_event() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let app = rt.block_on(spawn_app());
+    let acme = rt.block_on(app.org("acme"));
+    rt.block_on(app.ingest(
+        &acme.write,
+        (0..120).map(|n| event("ticket.created", n)).collect(),
+    ));
+    let (_, cp) = rt.block_on(app.post_json("/v1/integrity/checkpoints", &acme.admin, &json!({})));
+    assert_eq!(cp["tree_size"], 120);
+
+    // settings: admin only, validated
+    let put = |key: &str, body: Value| {
+        rt.block_on(async {
+            let r = app
+                .client
+                .put(app.url("/v1/settings"))
+                .bearer_auth(key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let s = r.status();
+            (s, r.json::<Value>().await.unwrap())
+        })
+    };
+    let (s, v) = rt.block_on(app.get_json("/v1/settings", &acme.admin));
+    assert_eq!(
+        (s, &v["retention_days"], &v["legal_hold"]),
+        (StatusCode::OK, &Value::Null, &json!(false))
+    );
+    assert_eq!(
+        put(&acme.read, json!({"retention_days": 30})).0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        put(&acme.admin, json!({"retention_days": 0})).0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        put(&acme.admin, json!({"retention_days": -3})).0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        put(&acme.admin, json!({"retention": 3})).0,
+        StatusCode::BAD_REQUEST
+    );
+    let (s, v) = put(
+        &acme.admin,
+        json!({"retention_days": 30, "legal_hold": true}),
+    );
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["effective_retention_days"], 30);
+
+    // make the first 70 events look 40 days old
+    let db = rusqlite::Connection::open(app._dir.path().join("auditlog.db")).unwrap();
+    db.execute_batch("DROP TRIGGER events_no_update;").unwrap();
+    let old = auditlog::model::time::now_micros() - 40 * 86_400_000_000;
+    db.execute("UPDATE events SET recorded_at = ?1 WHERE seq <= 70", [old])
+        .unwrap();
+    drop(db);
+
+    let data = app._dir.path().to_str().unwrap().to_string();
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_auditlog"))
+            .args(args)
+            .args(["--data-dir", &data])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(cli(&["purge", "--org", "acme"]).contains("under legal hold"));
+    put(
+        &acme.admin,
+        json!({"retention_days": 30, "legal_hold": false}),
+    );
+    assert!(cli(&["purge", "--org", "acme", "--dry-run"]).contains("would purge 70 events"));
+    assert!(cli(&["purge", "--org", "acme"]).contains("purged 70 events"));
+
+    // the server keeps appending after the CLI's purge record
+    let (s, v) = rt.block_on(app.ingest(&acme.write, vec![event("ticket.closed", 500)]));
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["events"][0]["seq"], 122);
+
+    // what is left: 50 events, the purge's own record and the new one; it all verifies
+    let events = rt.block_on(app.all_events(&acme.read, ""));
+    assert_eq!(events.len(), 52);
+    let purge_event = events
+        .iter()
+        .find(|e| e["action"] == "audit_log.purged")
+        .unwrap();
+    assert_eq!(purge_event["seq"], 121);
+    assert_eq!(purge_event["category"], "compliance");
+    assert_eq!(purge_event["metadata"]["events_purged"], 70);
+    let (_, summary) = rt.block_on(app.get_json("/v1/events/summary", &acme.read));
+    assert_eq!(summary["total"], 52);
+    let (_, r) = rt.block_on(app.post_json("/v1/integrity/verify", &acme.admin, &json!({})));
+    assert_eq!(r["ok"], true, "{r}");
+    assert!(cli(&["verify", "--org", "acme"]).starts_with("ok: 122 events"));
+    // the checkpoint signed before the purge still proves the remaining events
+    let opened = checkpoint::open(cp["note"].as_str().unwrap(), &[rt.block_on(verifier(&app))])
+        .unwrap()
+        .0;
+    let id = events.iter().find(|e| e["seq"] == 71).unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let (_, p) = rt.block_on(app.get_json(
+        &format!("/v1/integrity/inclusion?event_id={id}&tree_size=120"),
+        &acme.read,
+    ));
+    merkle::verify_inclusion(
+        &unb64(p["leaf_hash"].as_str().unwrap()).unwrap(),
+        70,
+        120,
+        &proof(&p),
+        &opened.root,
+    )
+    .unwrap();
+}
