@@ -69,7 +69,12 @@ pub fn router(service: Service) -> Router {
             .into_response()
         }))
         // gzip whenever the client accepts it, streamed exports included
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // (small bodies, such as ingest acknowledgements, are not worth a deflate stream)
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .compress_when(tower_http::compression::predicate::SizeAbove::new(2048)),
+        )
         .layer(TraceLayer::new_for_http())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -283,7 +283,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             let _ = org;
-            let client = reqwest::Client::new();
+            let client = reqwest::Client::builder().no_gzip().build()?;
             let queries = [
                 "group_by=entity_type,verb",
                 "group_by=actor",
@@ -374,7 +374,7 @@ async fn main() -> anyhow::Result<()> {
                 auditlog::service::integrity::verifiers(service.store().as_ref()).await?;
             let (opened, _) = auditlog::model::checkpoint::open(&cp.note, &verifiers)
                 .map_err(anyhow::Error::msg)?;
-            let client = reqwest::Client::new();
+            let client = reqwest::Client::builder().no_gzip().build()?;
             let dir = tempfile::tempdir()?;
             let path = dir.path().join("export.ndjson");
             let t = Instant::now();
@@ -483,7 +483,7 @@ async fn main() -> anyhow::Result<()> {
                 "loaded {events} events spread over a year in {:.1}s",
                 started.elapsed().as_secs_f64()
             );
-            let client = reqwest::Client::new();
+            let client = reqwest::Client::builder().no_gzip().build()?;
             let filters = [
                 "",
                 "category=configuration",

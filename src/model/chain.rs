@@ -152,14 +152,30 @@ pub struct Sealed {
 
 /// Assigns the late members and computes the hash. Pure and deterministic.
 pub fn seal(p: &PreparedEvent, seq: u64, prev_hash: &[u8; 32], recorded_at: i64) -> Sealed {
-    let tail = format!(
-        "\"prev_hash\":\"{}\",\"recorded_at\":\"{}\",{},\"seq\":{}{}}}",
-        hex::encode(prev_hash),
-        format_micros(recorded_at),
-        p.related,
-        seq,
-        p.via
-    );
+    seal_at(p, seq, prev_hash, &format_micros(recorded_at))
+}
+
+fn hex32(h: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    // cannot fail: the buffer is exactly twice the input
+    let _ = hex::encode_to_slice(h, &mut out);
+    out
+}
+
+/// [`seal`] with `recorded_at` already formatted (the writer formats it once per commit).
+pub fn seal_at(p: &PreparedEvent, seq: u64, prev_hash: &[u8; 32], recorded_at: &str) -> Sealed {
+    let prev = hex32(prev_hash);
+    let mut tail = String::with_capacity(p.related.len() + p.via.len() + 160);
+    tail.push_str("\"prev_hash\":\"");
+    tail.push_str(std::str::from_utf8(&prev).unwrap_or_default());
+    tail.push_str("\",\"recorded_at\":\"");
+    tail.push_str(recorded_at);
+    tail.push_str("\",");
+    tail.push_str(&p.related);
+    tail.push_str(",\"seq\":");
+    tail.push_str(itoa_u64(seq).as_str());
+    tail.push_str(&p.via);
+    tail.push('}');
     let mut hasher = Sha256::new();
     hasher.update(p.head.as_bytes());
     hasher.update(b",");
@@ -167,15 +183,20 @@ pub fn seal(p: &PreparedEvent, seq: u64, prev_hash: &[u8; 32], recorded_at: i64)
     hasher.update(b",");
     hasher.update(tail.as_bytes());
     let hash: [u8; 32] = hasher.finalize().into();
+    let hash_hex = hex32(&hash);
     let mut body = String::with_capacity(p.head.len() + p.mid.len() + tail.len() + 80);
     body.push_str(&p.head);
     body.push_str(",\"hash\":\"");
-    body.push_str(&hex::encode(hash));
+    body.push_str(std::str::from_utf8(&hash_hex).unwrap_or_default());
     body.push_str("\",");
     body.push_str(&p.mid);
     body.push(',');
     body.push_str(&tail);
     Sealed { hash, body }
+}
+
+fn itoa_u64(n: u64) -> String {
+    n.to_string()
 }
 
 /// What [`verify_body`] read from a stored body.

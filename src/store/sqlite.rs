@@ -25,7 +25,7 @@ use super::{
     KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
     StoreResult, StoredCheckpoint, VerifyRow,
 };
-use crate::model::chain::{PreparedEvent, ZERO_HASH, seal};
+use crate::model::chain::{PreparedEvent, ZERO_HASH, seal_at};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
 use crate::model::time::now_micros;
 use crate::model::{KeyInfo, Org, Scope};
@@ -1008,6 +1008,7 @@ fn append_request<'a>(
     p: &'a Pending,
     recorded_at: i64,
 ) -> StoreResult<Vec<Appended>> {
+    let recorded_at_text = &crate::model::time::format_micros(recorded_at);
     let sp = tx.savepoint()?;
     let mut head = match pending_heads
         .get(&p.org_id)
@@ -1059,7 +1060,7 @@ fn append_request<'a>(
                 }
             }
             let seq = head.seq + 1;
-            let sealed = seal(ev, seq, &head.hash, recorded_at);
+            let sealed = seal_at(ev, seq, &head.hash, recorded_at_text);
             for (level, idx, node) in head.tree.append(merkle::leaf_hash(sealed.body.as_bytes())) {
                 if level >= STORED_LEVEL {
                     insert_node.execute(params![p.org_id, level, idx as i64, &node[..]])?;
