@@ -139,6 +139,25 @@ async fn new_org(
     Ok((created.org, w.secret, r.secret))
 }
 
+/// GETs `url` `n` times in a row; the latencies and the last body.
+async fn timed_gets(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    n: usize,
+) -> anyhow::Result<(Lat, bytes::Bytes)> {
+    let mut lat = Lat(Vec::with_capacity(n));
+    let mut last = bytes::Bytes::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        let resp = client.get(url).bearer_auth(key).send().await?;
+        anyhow::ensure!(resp.status() == 200, "{url} answered {}", resp.status());
+        last = resp.bytes().await?;
+        lat.0.push(t.elapsed());
+    }
+    Ok((lat, last))
+}
+
 /// Loads `events` synthetic events spread evenly over the last year into `org`.
 async fn load(
     service: &auditlog::service::Service,
@@ -293,20 +312,16 @@ async fn main() -> anyhow::Result<()> {
                 "group_by=actor,via_type&actor_type=system&tz=Europe/Berlin&from=2026-01-01&to=2026-06-30",
             ];
             for q in queries {
-                let mut lat = Lat(Vec::with_capacity(requests));
-                let mut total = 0;
-                for _ in 0..requests {
-                    let t = Instant::now();
-                    let resp = client
-                        .get(format!("{url}/v1/events/summary?{q}"))
-                        .bearer_auth(&r)
-                        .send()
-                        .await?;
-                    anyhow::ensure!(resp.status() == 200, "summary answered {}", resp.status());
-                    let v: Value = resp.json().await?;
-                    total = v["total"].as_u64().unwrap_or(0);
-                    lat.0.push(t.elapsed());
-                }
+                let (mut lat, last) = timed_gets(
+                    &client,
+                    &format!("{url}/v1/events/summary?{q}"),
+                    &r,
+                    requests,
+                )
+                .await?;
+                let total = serde_json::from_slice::<Value>(&last)?["total"]
+                    .as_u64()
+                    .unwrap_or(0);
                 println!(
                     "summary ({q:<90}) total {total:>8}  p50 {:>7.2} ms  p99 {:>7.2} ms",
                     lat.pct(0.5),
@@ -495,18 +510,13 @@ async fn main() -> anyhow::Result<()> {
                 "entity_id=ticket_42",
             ];
             for f in filters {
-                let mut lat = Lat(Vec::with_capacity(requests));
-                for _ in 0..requests {
-                    let t = Instant::now();
-                    let resp = client
-                        .get(format!("{url}/v1/events?limit=100&{f}"))
-                        .bearer_auth(&r)
-                        .send()
-                        .await?;
-                    anyhow::ensure!(resp.status() == 200, "query answered {}", resp.status());
-                    let _ = resp.bytes().await?;
-                    lat.0.push(t.elapsed());
-                }
+                let (mut lat, _) = timed_gets(
+                    &client,
+                    &format!("{url}/v1/events?limit=100&{f}"),
+                    &r,
+                    requests,
+                )
+                .await?;
                 println!(
                     "first page ({:<62}) p50 {:>7.2} ms  p99 {:>7.2} ms",
                     if f.is_empty() { "no filter" } else { f },
