@@ -415,3 +415,115 @@ fn retention_settings_purge_and_the_purge_event() {
     )
     .unwrap();
 }
+
+#[tokio::test]
+async fn checkpoints_come_by_themselves_and_survive_a_key_rotation() {
+    use auditlog::server::{ServerConfig, bind};
+    let dir = tempfile::tempdir().unwrap();
+    let start = |key: &str, every: u64| {
+        let config = ServerConfig {
+            operator_token: Some(OPERATOR.into()),
+            signing_key_file: Some(dir.path().join(key)),
+            checkpoint_interval: std::time::Duration::from_secs(1),
+            checkpoint_every: every,
+            ..ServerConfig::new("127.0.0.1:0", dir.path())
+        };
+        async move {
+            let bound = bind(&config).await.unwrap();
+            let url = format!("http://{}", bound.addr);
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            tokio::spawn(bound.serve(async {
+                let _ = rx.await;
+            }));
+            (url, tx)
+        }
+    };
+    let client = reqwest::Client::new();
+    let (url, stop) = start("key-a", 5).await;
+    let admin: Value = client
+        .post(format!("{url}/v1/orgs"))
+        .bearer_auth(OPERATOR)
+        .json(&json!({"slug": "acme"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = admin["admin_key"]["secret"].as_str().unwrap().to_string();
+    let events: Vec<Value> = (0..7).map(|n| event("tag.created", n)).collect();
+    let r = client
+        .post(format!("{url}/v1/events"))
+        .bearer_auth(&key)
+        .json(&json!({"events": events}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // the background task signs within its interval, with no request asking for it
+    let mut latest = Value::Null;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        latest = client
+            .get(format!("{url}/v1/integrity/checkpoints/latest"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if latest["tree_size"] == 7 {
+            break;
+        }
+    }
+    assert_eq!(latest["tree_size"], 7, "{latest}");
+    let _ = stop.send(());
+
+    // restart with a new key: the old one stays listed, retired, and still verifies
+    let (url, _stop) = start("key-b", 10_000).await;
+    let keys: Value = client
+        .get(format!("{url}/v1/integrity/public-keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let keys = keys["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2);
+    assert!(
+        !keys[0]["valid_until"].is_null(),
+        "the first key is retired"
+    );
+    assert!(keys[1]["valid_until"].is_null(), "the new key is current");
+    let r = client
+        .post(format!("{url}/v1/events"))
+        .bearer_auth(&key)
+        .json(&event("tag.created", 9))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let cp: Value = client
+        .post(format!("{url}/v1/integrity/checkpoints"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cp["key_id"], keys[1]["key_id"]);
+    let v: Value = client
+        .post(format!("{url}/v1/integrity/verify"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["checkpoints"], 2);
+}
