@@ -110,6 +110,14 @@ pub async fn put_settings(
     Ok(axum::Json(service.put_settings(&p, &body).await?).into_response())
 }
 
+pub async fn retention_cut(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let p = principal(&service, &headers).await?;
+    Ok(axum::Json(service.retention_cut(&p).await?).into_response())
+}
+
 pub async fn verify(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
     let report = service.verify(&p).await?;

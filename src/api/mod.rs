@@ -46,6 +46,7 @@ pub fn router(service: Service) -> Router {
             "/v1/integrity/verify",
             axum::routing::post(integrity::verify),
         )
+        .route("/v1/integrity/retention-cut", get(integrity::retention_cut))
         .route(
             "/v1/settings",
             get(integrity::get_settings).put(integrity::put_settings),

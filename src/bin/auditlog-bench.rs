@@ -408,8 +408,9 @@ async fn main() -> anyhow::Result<()> {
             );
             drop(bytes);
             let t = Instant::now();
-            let report = auditlog::service::integrity::verify_export(&path, vec![opened], |_| {})
-                .map_err(anyhow::Error::msg)?;
+            let report =
+                auditlog::service::integrity::verify_export(&path, vec![opened], None, |_| {})
+                    .map_err(anyhow::Error::msg)?;
             println!(
                 "offline verify of the export: {} in {:.2}s",
                 report.summary(),

@@ -38,6 +38,10 @@ pub struct VerifyArgs {
     /// the export must match. Repeatable.
     #[arg(long)]
     pub checkpoint: Vec<PathBuf>,
+    /// For an org that retention purged: the JSON of GET /v1/integrity/retention-cut; the
+    /// export then starts after the cut.
+    #[arg(long, requires = "file")]
+    pub after_cut: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,9 +158,18 @@ fn verify_file(file: &Path, a: &VerifyArgs, out: &mut impl Write) -> anyhow::Res
     for c in &a.checkpoint {
         checkpoints.push(read_checkpoint(c, &verifiers)?);
     }
+    let start = match &a.after_cut {
+        Some(p) => Some(
+            crate::service::integrity::cut_from_json(&read_json(p)?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
     let bar = progress_bar(None);
-    let r = crate::service::integrity::verify_export(file, checkpoints, |n| bar.set_position(n))
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let r = crate::service::integrity::verify_export(file, checkpoints, start.as_ref(), |n| {
+        bar.set_position(n)
+    })
+    .map_err(|e| anyhow::anyhow!(e))?;
     bar.finish_and_clear();
     report(out, &r)
 }

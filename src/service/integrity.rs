@@ -503,6 +503,7 @@ pub fn check_line(line: &str) -> Result<(ChainLink, Hash), (Option<u64>, String)
 pub fn verify_export(
     path: &Path,
     checkpoints: Vec<Checkpoint>,
+    start: Option<&crate::store::PurgeState>,
     mut progress: impl FnMut(u64),
 ) -> Result<VerifyReport, String> {
     use std::io::BufRead;
@@ -572,6 +573,11 @@ pub fn verify_export(
     let first_bad = bad.into_iter().min_by_key(|(s, _)| *s);
     let count = checkpoints.len() as u64;
     let mut v = Verifier::new(checkpoints);
+    if let Some(p) = start {
+        // an export of a purged org starts after the cut: resume from the state kept there
+        let tree = CompactRange::from_parts(p.cut_seq, p.peaks.clone())?;
+        v.resume(p.cut_seq, p.prev_hash, tree);
+    }
     let report_bad = |v: &Verifier| {
         first_bad
             .as_ref()
@@ -603,4 +609,32 @@ pub fn verify_export(
         });
     }
     Ok(v.finish())
+}
+
+/// The retention cut as JSON (`GET /v1/integrity/retention-cut`), and back.
+pub fn cut_json(p: &crate::store::PurgeState) -> serde_json::Value {
+    serde_json::json!({
+        "cut_seq": p.cut_seq,
+        "prev_hash": hex::encode(p.prev_hash),
+        "peaks": p.peaks.iter().map(b64).collect::<Vec<_>>(),
+    })
+}
+
+pub fn cut_from_json(v: &serde_json::Value) -> Result<crate::store::PurgeState, String> {
+    let cut_seq = v["cut_seq"].as_u64().ok_or("no cut_seq")?;
+    let prev_hash = v["prev_hash"]
+        .as_str()
+        .and_then(decode_hash)
+        .ok_or("prev_hash is not 64 hex digits")?;
+    let peaks = v["peaks"]
+        .as_array()
+        .ok_or("no peaks")?
+        .iter()
+        .map(|h| unb64(h.as_str().unwrap_or("")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::store::PurgeState {
+        cut_seq,
+        prev_hash,
+        peaks,
+    })
 }

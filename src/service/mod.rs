@@ -461,6 +461,18 @@ impl Service {
         }))
     }
 
+    /// Where retention cut the caller's log, with the state kept there (for offline
+    /// verification of an export that starts after the cut).
+    pub async fn retention_cut(&self, p: &Principal) -> Result<Value, ServiceError> {
+        let org = self.org_for(p, Scope::Read)?;
+        match self.store.purge_state(org).await? {
+            Some(s) => Ok(integrity::cut_json(&s)),
+            None => Err(ServiceError::NotFound(
+                "retention has not removed any event of this org".into(),
+            )),
+        }
+    }
+
     /// Verifies the caller's whole log (admin).
     pub async fn verify(&self, p: &Principal) -> Result<integrity::VerifyReport, ServiceError> {
         let org = self.org_for(p, Scope::Admin)?;

@@ -395,6 +395,51 @@ fn retention_settings_purge_and_the_purge_event() {
     let (_, r) = rt.block_on(app.post_json("/v1/integrity/verify", &acme.admin, &json!({})));
     assert_eq!(r["ok"], true, "{r}");
     assert!(cli(&["verify", "--org", "acme"]).starts_with("ok: 122 events"));
+    // offline: the export starts after the cut; with the kept state it verifies against the
+    // checkpoint signed before the purge
+    let (s, cut) = rt.block_on(app.get_json("/v1/integrity/retention-cut", &acme.read));
+    assert_eq!((s, &cut["cut_seq"]), (StatusCode::OK, &json!(70)));
+    let export = rt.block_on(async {
+        app.get("/v1/events/export?format=ndjson", &acme.read)
+            .await
+            .text()
+            .await
+            .unwrap()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (file, cut_file, cp_file) = (
+        dir.path().join("e.ndjson"),
+        dir.path().join("cut.json"),
+        dir.path().join("cp.json"),
+    );
+    std::fs::write(&file, export).unwrap();
+    std::fs::write(&cut_file, cut.to_string()).unwrap();
+    std::fs::write(&cp_file, cp.to_string()).unwrap();
+    let vk = rt.block_on(verifier(&app)).vkey();
+    let offline = Command::new(env!("CARGO_BIN_EXE_auditlog"))
+        .args([
+            "verify",
+            "--file",
+            file.to_str().unwrap(),
+            "--public-key",
+            &vk,
+        ])
+        .args([
+            "--checkpoint",
+            cp_file.to_str().unwrap(),
+            "--after-cut",
+            cut_file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        offline.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&offline.stdout),
+        String::from_utf8_lossy(&offline.stderr)
+    );
+
     // the checkpoint signed before the purge still proves the remaining events
     let opened = checkpoint::open(cp["note"].as_str().unwrap(), &[rt.block_on(verifier(&app))])
         .unwrap()
