@@ -212,9 +212,50 @@ fn hour_aligned(tz: &TimeZone, from: i64, to: i64) -> bool {
     true
 }
 
+/// How a piece's rows land in time buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Each row goes to the bucket of its own start.
+    Plain,
+    /// Daily rollups: each UTC day goes to the bucket of its midday.
+    Midday,
+    /// Hourly rollups of the hours whose bucket differs from their UTC day's midday bucket:
+    /// moved from that bucket to their own.
+    Correction,
+}
+
+/// UTC hours of the day that may fall in another local bucket than their day's midday, for
+/// every offset `tz` takes in [from, to): the |offset| hours next to UTC midnight.
+fn misplaced_hours(tz: &TimeZone, from: i64, to: i64) -> Vec<u32> {
+    let mut offsets = Vec::new();
+    if let Ok(start) = Timestamp::from_microsecond(from) {
+        offsets.push(tz.to_offset(start).seconds() / 3600);
+        for t in tz.following(start).take(10_000) {
+            if t.timestamp().as_microsecond() >= to {
+                break;
+            }
+            offsets.push(t.offset().seconds() / 3600);
+        }
+    }
+    let mut hours: Vec<u32> = offsets
+        .into_iter()
+        .flat_map(|k| {
+            let k = k.clamp(-23, 23);
+            if k < 0 {
+                (0..-k).map(|h| h as u32).collect::<Vec<_>>()
+            } else {
+                ((24 - k)..24).map(|h| h as u32).collect()
+            }
+        })
+        .collect();
+    hours.sort_unstable();
+    hours.dedup();
+    hours
+}
+
 /// The pieces a count over [from, to) is read from: rollups for whole days and hours,
 /// events for partial hours (and wherever rollups cannot answer).
-fn plan(base: &CountQuery, time: Option<(Interval, &TimeZone)>) -> Vec<CountQuery> {
+fn plan(base: &CountQuery, time: Option<(Interval, &TimeZone)>) -> Vec<(CountQuery, Role)> {
     let piece = |source, from, to| CountQuery {
         source,
         from,
@@ -225,33 +266,49 @@ fn plan(base: &CountQuery, time: Option<(Interval, &TimeZone)>) -> Vec<CountQuer
     let h0 = ceil_to(from, HOUR_MICROS);
     let h1 = floor_to(to, HOUR_MICROS);
     if !base.rollup_can_answer(CountSource::Daily) || h0 >= h1 {
-        return vec![piece(CountSource::Events, from, to)];
+        return vec![(piece(CountSource::Events, from, to), Role::Plain)];
     }
     let mut out = Vec::new();
     if from < h0 {
-        out.push(piece(CountSource::Events, from, h0));
+        out.push((piece(CountSource::Events, from, h0), Role::Plain));
     }
     if h1 < to {
-        out.push(piece(CountSource::Events, h1, to));
+        out.push((piece(CountSource::Events, h1, to), Role::Plain));
     }
     let utc = time.is_none_or(|(_, tz)| crate::model::time::is_utc(tz));
-    let daily_ok = time.is_none() || (utc && time.is_some_and(|(i, _)| i != Interval::Hour));
-    let hourly_ok = base.rollup_can_answer(CountSource::Hourly)
-        && time.is_none_or(|(_, tz)| hour_aligned(tz, from, to));
-    let hours = |a: i64, b: i64, out: &mut Vec<CountQuery>| {
+    let aligned = time.is_none_or(|(_, tz)| hour_aligned(tz, from, to));
+    let hourly_ok = base.rollup_can_answer(CountSource::Hourly) && aligned;
+    // days in a zone: daily rollups each put in the bucket of its midday, corrected by the
+    // few hours next to UTC midnight that belong to a neighbouring local day
+    let midday = !utc && hourly_ok && time.is_some_and(|(i, _)| i != Interval::Hour);
+    let daily_ok =
+        time.is_none() || (utc && time.is_some_and(|(i, _)| i != Interval::Hour)) || midday;
+    let hours = |a: i64, b: i64, out: &mut Vec<(CountQuery, Role)>| {
         if a < b {
             let source = if hourly_ok {
                 CountSource::Hourly
             } else {
                 CountSource::Events
             };
-            out.push(piece(source, a, b));
+            out.push((piece(source, a, b), Role::Plain));
         }
     };
     let d0 = ceil_to(h0, DAY_MICROS);
     let d1 = floor_to(h1, DAY_MICROS);
     if daily_ok && d0 < d1 {
-        out.push(piece(CountSource::Daily, d0, d1));
+        if midday {
+            out.push((piece(CountSource::Daily, d0, d1), Role::Midday));
+            if let Some((_, tz)) = time {
+                let misplaced = misplaced_hours(tz, d0, d1);
+                if !misplaced.is_empty() {
+                    let mut q = piece(CountSource::Hourly, d0, d1);
+                    q.hours_of_day = Some(misplaced);
+                    out.push((q, Role::Correction));
+                }
+            }
+        } else {
+            out.push((piece(CountSource::Daily, d0, d1), Role::Plain));
+        }
         hours(h0, d0, &mut out);
         hours(d1, h1, &mut out);
     } else {
@@ -291,9 +348,20 @@ pub async fn count(
         by_action,
         by_actor,
         by_time: time.is_some(),
+        hours_of_day: None,
     };
     let mut bucket_cache: HashMap<i64, i64> = HashMap::new();
-    for piece in plan(&base, time.map(|i| (i, &f.tz))) {
+    let mut bucket_of = |interval: Interval, t: i64| -> Result<i64, ServiceError> {
+        if let Some(b) = bucket_cache.get(&t) {
+            return Ok(*b);
+        }
+        let b = interval.floor(t, &f.tz)?.timestamp().as_microsecond();
+        bucket_cache.insert(t, b);
+        Ok(b)
+    };
+    // signed while corrections move counts between buckets
+    let mut groups: HashMap<CountKey, i64> = HashMap::new();
+    for (piece, role) in plan(&base, time.map(|i| (i, &f.tz))) {
         for row in store.count(org, &piece).await? {
             let CountRow {
                 time: t,
@@ -303,24 +371,42 @@ pub async fn count(
                 via_type,
                 n,
             } = row;
-            let bucket = match (time, t) {
-                (Some(interval), Some(t)) => Some(match bucket_cache.get(&t) {
-                    Some(b) => *b,
-                    None => {
-                        let b = interval.floor(t, &f.tz)?.timestamp().as_microsecond();
-                        bucket_cache.insert(t, b);
-                        b
-                    }
-                }),
-                _ => None,
-            };
             let actor = match (actor_type, actor_id, via_type) {
                 (Some(t), Some(i), Some(v)) => Some((t, i, v)),
                 _ => None,
             };
-            *out.groups.entry((bucket, action, actor)).or_default() += n;
+            let n = n as i64;
+            let (Some(interval), Some(t)) = (time, t) else {
+                *groups.entry((None, action, actor)).or_default() += n;
+                continue;
+            };
+            match role {
+                Role::Plain => {
+                    let b = bucket_of(interval, t)?;
+                    *groups.entry((Some(b), action, actor)).or_default() += n;
+                }
+                Role::Midday => {
+                    let b = bucket_of(interval, t + 12 * HOUR_MICROS)?;
+                    *groups.entry((Some(b), action, actor)).or_default() += n;
+                }
+                Role::Correction => {
+                    let counted = bucket_of(interval, floor_to(t, DAY_MICROS) + 12 * HOUR_MICROS)?;
+                    let own = bucket_of(interval, t)?;
+                    if counted != own {
+                        *groups
+                            .entry((Some(counted), action.clone(), actor.clone()))
+                            .or_default() -= n;
+                        *groups.entry((Some(own), action, actor)).or_default() += n;
+                    }
+                }
+            }
         }
     }
+    out.groups = groups
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k, n as u64))
+        .collect();
     Ok(out)
 }
 

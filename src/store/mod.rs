@@ -110,6 +110,8 @@ pub struct CountQuery {
     pub by_actor: bool,
     /// Group by time: the minute (events) or the rollup bucket.
     pub by_time: bool,
+    /// Only rollup buckets starting at these UTC hours of the day (0-23); `None`: all.
+    pub hours_of_day: Option<Vec<u32>>,
 }
 
 impl CountQuery {

@@ -1390,6 +1390,14 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
     }
     p.push(SqlValue::Integer(q.from));
     p.push(SqlValue::Integer(q.to));
+    if let Some(hours) = &q.hours_of_day {
+        sql.push_str(" AND ((bucket / 3600000000) % 24) IN (");
+        for (i, h) in hours.iter().enumerate() {
+            sql.push_str(if i == 0 { "?" } else { ",?" });
+            p.push(SqlValue::Integer(i64::from(*h)));
+        }
+        sql.push(')');
+    }
     if let Some(a) = &q.actions {
         in_list(&mut sql, &mut p, "action", a);
     }

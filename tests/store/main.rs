@@ -343,6 +343,7 @@ async fn rollups_agree_with_the_events(s: Arc<dyn Store>) {
                 by_action,
                 by_actor,
                 by_time: false,
+                hours_of_day: None,
             };
             let mut from_events = s.count(&a, &base).await.unwrap();
             for source in [CountSource::Hourly, CountSource::Daily] {
