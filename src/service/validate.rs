@@ -141,8 +141,13 @@ pub fn prepare(
         });
         return None;
     }
-    let de = &mut serde_json::Deserializer::from_str(raw);
-    let mut input: EventInput = match serde_path_to_error::deserialize(de) {
+    // The plain parser first (the common case, and faster); only a failure pays for the
+    // path-tracking one that names the field.
+    let parsed = serde_json::from_str::<EventInput>(raw).or_else(|_| {
+        let de = &mut serde_json::Deserializer::from_str(raw);
+        serde_path_to_error::deserialize::<_, EventInput>(de)
+    });
+    let mut input: EventInput = match parsed {
         Ok(i) => i,
         Err(e) => {
             let path = e.path().to_string();
