@@ -168,9 +168,20 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!("  org:       {}", org.slug);
     println!("  read key:  {}", read.secret);
     println!("  write key: {}", write.secret);
+    let r = &read.secret;
+    println!("\ntry:");
     println!(
-        "\ntry:\n  curl -s -H 'Authorization: Bearer {}' '{url}/v1/events?limit=5&category=configuration'",
-        read.secret
+        "  curl -s -H 'Authorization: Bearer {r}' '{url}/v1/events?limit=5&category=configuration'"
+    );
+    println!(
+        "  curl -s -H 'Authorization: Bearer {r}' '{url}/v1/events/summary?group_by=actor&category=configuration'"
+    );
+    println!(
+        "  curl -s -H 'Authorization: Bearer {r}' '{url}/v1/events/export?format=csv&category=security' -o security.csv"
+    );
+    println!(
+        "  auditlog verify --org demo --data-dir {}",
+        args.serve.db.data_dir.display()
     );
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
