@@ -157,6 +157,8 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             created.org
         }
     };
+    // sign the seeded history right away, so `auditlog verify` has a checkpoint to match
+    service.checkpoint_org(&org).await?;
     let read = service
         .create_key(&op, &org.slug, Scope::Read, "demo read")
         .await?;
