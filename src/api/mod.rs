@@ -76,7 +76,13 @@ pub fn router(service: Service) -> Router {
                 .gzip(true)
                 .compress_when(tower_http::compression::predicate::SizeAbove::new(2048)),
         )
-        .layer(TraceLayer::new_for_http())
+        // Spans name the method and the path only: query strings carry filter values (ids,
+        // emails) and whatever a client pastes there, which do not belong in logs.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

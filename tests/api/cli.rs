@@ -169,3 +169,79 @@ fn operator_commands_then_emit_and_query_against_the_real_binary() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown verb"));
     drop(server);
 }
+
+/// Secrets never reach the database or the logs, even at the most verbose log level.
+#[test]
+fn api_key_secrets_are_never_stored_or_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let created: Value = serde_json::from_str(&run_ok(bin().args([
+        "org",
+        "create",
+        "acme",
+        "--json",
+        "--data-dir",
+        data,
+    ])))
+    .unwrap();
+    let secret = created["admin_key"]["secret"].as_str().unwrap().to_string();
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .env("AUDITLOG_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    // a good request, a bad key, a revoked-looking key in the URL of a failing request
+    run_ok(bin().args([
+        "emit",
+        "--url",
+        &url,
+        "--key",
+        &secret,
+        "--action",
+        "rule.created",
+        "--entity-id",
+        "r_1",
+        "--actor-id",
+        "u_1",
+    ]));
+    let _ = bin()
+        .args(["query", "--url", &url, "--key", &format!("{secret}x")])
+        .output()
+        .unwrap();
+    let _ = bin()
+        .args([
+            "query",
+            "--url",
+            &url,
+            "--key",
+            &secret,
+            "--entity-id",
+            &secret,
+        ])
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(logs.len() > 100, "trace logging produced output");
+    let leaks: Vec<&str> = logs.lines().filter(|l| l.contains(&secret[4..])).collect();
+    assert!(
+        leaks.is_empty(),
+        "a key secret appears in the logs: {leaks:#?}"
+    );
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        let needle = &secret.as_bytes()[4..];
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "a key secret is stored"
+        );
+    }
+}
