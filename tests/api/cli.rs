@@ -29,6 +29,23 @@ impl Drop for Server {
     }
 }
 
+/// Starts `auditlog serve` on a random port; returns the process and its URL.
+fn serve(data: &str, stderr: Stdio, log: &str) -> (std::process::Child, String) {
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .env("AUDITLOG_LOG", log)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    (child, url)
+}
+
 #[test]
 fn operator_commands_then_emit_and_query_against_the_real_binary() {
     let dir = tempfile::tempdir().unwrap();
@@ -86,18 +103,9 @@ fn operator_commands_then_emit_and_query_against_the_real_binary() {
     assert_eq!(dup.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
 
-    let mut child = bin()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let (child, url) = serve(data, Stdio::null(), "info");
     let server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
     let w = write["secret"].as_str().unwrap();
     let r = read["secret"].as_str().unwrap();
@@ -185,18 +193,7 @@ fn api_key_secrets_are_never_stored_or_logged() {
     ])))
     .unwrap();
     let secret = created["admin_key"]["secret"].as_str().unwrap().to_string();
-    let mut child = bin()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
-        .env("AUDITLOG_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let (mut child, url) = serve(data, Stdio::piped(), "trace");
     // a good request, a bad key, a revoked-looking key in the URL of a failing request
     run_ok(bin().args([
         "emit",
