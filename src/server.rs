@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use crate::service::integrity::Signer;
 use crate::service::{Limits, Service};
 use crate::store::Store;
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 
 /// Everything `serve` needs.
@@ -67,8 +68,9 @@ pub fn signer(config: &ServerConfig) -> anyhow::Result<Signer> {
     Signer::load_or_create(&config.log_name, &path).map_err(|e| anyhow::anyhow!(e))
 }
 
-/// Opens the store named by the config: SQLite in the data dir unless `database` says otherwise.
-pub fn open_store(
+/// Opens the store named by the config: SQLite in the data dir unless `database` says
+/// otherwise (`sqlite:PATH`, or `postgres://...` / `postgresql://...`).
+pub async fn open_store(
     data_dir: &std::path::Path,
     database: Option<&str>,
 ) -> anyhow::Result<Arc<dyn Store>> {
@@ -78,19 +80,40 @@ pub fn open_store(
                 .with_context(|| format!("creating data dir {}", data_dir.display()))?;
             data_dir.join("auditlog.db")
         }
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let store = PostgresStore::connect(url)
+                .await
+                .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(url)))?;
+            return Ok(Arc::new(store));
+        }
         Some(url) => match url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
         {
             Some(p) => PathBuf::from(p),
             None => anyhow::bail!(
-                "unsupported database URL {url:?}: this build supports sqlite:PATH (PostgreSQL is planned)"
+                "unsupported database URL {:?}: use sqlite:PATH or postgres://USER@HOST/DB",
+                redact_url(url)
             ),
         },
     };
     let store = SqliteStore::open(&path)
         .with_context(|| format!("opening SQLite database {}", path.display()))?;
     Ok(Arc::new(store))
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// A server bound to its port, not yet serving.
@@ -103,7 +126,7 @@ pub struct Bound {
 }
 
 pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
-    let store = open_store(&config.data_dir, config.database.as_deref())?;
+    let store = open_store(&config.data_dir, config.database.as_deref()).await?;
     let service = Service::new(store, config.limits, config.operator_token.as_deref())
         .with_default_retention(config.default_retention_days)
         .with_signer(signer(config)?)

@@ -75,8 +75,8 @@ pub enum KeyCommand {
     },
 }
 
-fn service(db: &DbArgs) -> anyhow::Result<Service> {
-    let store = open_store(&db.data_dir, db.database.as_deref())?;
+async fn service(db: &DbArgs) -> anyhow::Result<Service> {
+    let store = open_store(&db.data_dir, db.database.as_deref()).await?;
     Ok(Service::new(store, Limits::default(), None))
 }
 
@@ -96,7 +96,7 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             json,
             db,
         } => {
-            let svc = service(&db)?;
+            let svc = service(&db).await?;
             let created = svc
                 .create_org(&Principal::Operator, &slug, name.as_deref())
                 .await?;
@@ -113,7 +113,7 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         OrgCommand::List { json, db } => {
-            let orgs = service(&db)?.list_orgs(&Principal::Operator).await?;
+            let orgs = service(&db).await?.list_orgs(&Principal::Operator).await?;
             if json {
                 writeln!(
                     out,
@@ -145,7 +145,7 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             name,
             json,
         } => {
-            let created = service(&target.db)?
+            let created = service(&target.db).await?
                 .create_key(&op, &target.org, scope, &name)
                 .await?;
             if json {
@@ -155,7 +155,7 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         KeyCommand::List { target, json } => {
-            let keys = service(&target.db)?.list_keys(&op, &target.org).await?;
+            let keys = service(&target.db).await?.list_keys(&op, &target.org).await?;
             if json {
                 writeln!(
                     out,
@@ -181,7 +181,7 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         KeyCommand::Revoke { target, key_id } => {
-            service(&target.db)?
+            service(&target.db).await?
                 .revoke_key(&op, &target.org, &key_id)
                 .await?;
             writeln!(out, "revoked {key_id}")?;

@@ -57,7 +57,8 @@ pub struct DbArgs {
     /// Directory for the embedded SQLite database (`auditlog.db`).
     #[arg(long, env = "AUDITLOG_DATA_DIR", default_value = "./auditlog-data")]
     pub data_dir: PathBuf,
-    /// Database URL; overrides --data-dir. `sqlite:PATH` is supported.
+    /// Database URL; overrides --data-dir: `postgres://USER@HOST:PORT/DB` (several nodes on
+    /// one database) or `sqlite:PATH`.
     #[arg(long, env = "AUDITLOG_DATABASE_URL")]
     pub database: Option<String>,
 }

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/pg.rs"]
+mod pg;
 mod retention;
 mod tamper;
 
@@ -17,7 +19,8 @@ use serde_json::json;
 
 struct Backend {
     store: Arc<dyn Store>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
+    _schema: Option<pg::PgSchema>,
 }
 
 fn sqlite() -> Backend {
@@ -25,8 +28,22 @@ fn sqlite() -> Backend {
     let store = auditlog::store::sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap();
     Backend {
         store: Arc::new(store),
-        _dir: dir,
+        _dir: Some(dir),
+        _schema: None,
     }
+}
+
+/// A PostgreSQL store in a fresh schema, or `None` when the PostgreSQL half is not asked for.
+async fn postgres() -> Option<Backend> {
+    let schema = pg::schema().await?;
+    let store = auditlog::store::postgres::PostgresStore::connect(&schema.url())
+        .await
+        .unwrap();
+    Some(Backend {
+        store: Arc::new(store),
+        _dir: None,
+        _schema: Some(schema),
+    })
 }
 
 macro_rules! store_tests {
@@ -36,6 +53,15 @@ macro_rules! store_tests {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let b = super::sqlite();
+                    super::$name(b.store.clone()).await;
+                }
+            )*
+        }
+        mod postgres_backend {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(b) = super::postgres().await else { return };
                     super::$name(b.store.clone()).await;
                 }
             )*

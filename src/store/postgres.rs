@@ -1,0 +1,1724 @@
+//! The PostgreSQL backend (tokio-postgres, deadpool pool), for several stateless nodes on
+//! one database.
+//!
+//! Appends are serialized per org, never globally: each org has one `org_heads` row (its
+//! chain head and the right edge of its Merkle tree), and an append transaction starts with
+//! `SELECT ... FOR UPDATE` on it. Two nodes appending for the same org take turns on that row
+//! lock; appends for other orgs never wait. Inside one node, concurrent requests for the same
+//! org are combined into one transaction (group commit): the first request to find the org's
+//! queue idle becomes its leader and commits everything queued, in arrival order, while the
+//! others wait for their reply. Nothing is replied before `COMMIT` returned.
+//!
+//! Idempotency, conflicts and the chain are decided in memory against the locked head and one
+//! lookup of the batch's ids, so a request that fails (an id conflict) contributes nothing and
+//! the others in its group are unaffected. The rows are then written with a handful of
+//! `UNNEST` statements per group: events, Merkle nodes, rollups, actors, the new head.
+//!
+//! Every primary key and unique index starts with `org_id`, and no table has a cross-org
+//! foreign key or sequence: the per-org tables can be distributed by `org_id` on Citus
+//! (docs/scaling.md).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio::sync::oneshot;
+use tokio_postgres::NoTls;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+
+use super::{
+    Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery, EventRow, HOUR_MICROS,
+    KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
+    StoreResult, StoredCheckpoint, VerifyRow,
+};
+use crate::model::chain::{PreparedEvent, ZERO_HASH, seal_at};
+use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
+use crate::model::time::now_micros;
+use crate::model::{KeyInfo, Org, Scope};
+
+/// Most events one group commit takes before it commits.
+pub const MAX_GROUP_EVENTS: usize = 20_000;
+/// Connections per node.
+const POOL_SIZE: usize = 16;
+/// Merkle nodes of this level and above are stored (as in the SQLite store).
+const STORED_LEVEL: u32 = 4;
+
+/// Versioned migrations, applied in order under an advisory lock (several nodes may start
+/// at once). Never edit one that shipped: add the next.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE orgs (
+    id         BIGINT PRIMARY KEY,
+    slug       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE api_keys (
+    id          TEXT PRIMARY KEY,
+    org_id      BIGINT NOT NULL,
+    scope       TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    prefix      TEXT NOT NULL,
+    secret_hash BYTEA NOT NULL UNIQUE,
+    created_at  BIGINT NOT NULL,
+    revoked_at  BIGINT
+);
+CREATE INDEX api_keys_org ON api_keys (org_id);
+-- the org's chain head and Merkle right edge; its row lock serializes the org's appends
+CREATE TABLE org_heads (
+    org_id BIGINT PRIMARY KEY,
+    seq    BIGINT NOT NULL,
+    hash   BYTEA NOT NULL,
+    peaks  BYTEA NOT NULL
+);
+CREATE TABLE events (
+    org_id       BIGINT NOT NULL,
+    seq          BIGINT NOT NULL,
+    id           TEXT NOT NULL,
+    occurred_at  BIGINT NOT NULL,     -- microseconds since the epoch
+    recorded_at  BIGINT NOT NULL,
+    action       TEXT NOT NULL,
+    entity_id    TEXT NOT NULL,
+    actor_type   TEXT NOT NULL,
+    actor_id     TEXT,
+    via_type     TEXT,
+    content_hash BYTEA NOT NULL,
+    hash         BYTEA NOT NULL,
+    body         TEXT NOT NULL,        -- canonical JSON, hash included
+    PRIMARY KEY (org_id, seq)
+);
+CREATE UNIQUE INDEX events_org_id ON events (org_id, id);
+CREATE INDEX events_org_time ON events (org_id, occurred_at, seq) INCLUDE (entity_id);
+CREATE FUNCTION auditlog_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('auditlog.purge', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'events are append-only; only the retention purge deletes';
+END $$;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION auditlog_events_append_only();
+CREATE TABLE rollup_action (
+    org_id BIGINT NOT NULL, grain BIGINT NOT NULL, bucket BIGINT NOT NULL,
+    action TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (org_id, grain, bucket, action)
+);
+CREATE TABLE rollup_actor (
+    org_id BIGINT NOT NULL, grain BIGINT NOT NULL, bucket BIGINT NOT NULL,
+    actor_type TEXT NOT NULL, actor_id TEXT NOT NULL, via_type TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (org_id, grain, bucket, actor_type, actor_id, via_type)
+);
+-- action x actor, per day only
+CREATE TABLE rollup_actor_action (
+    org_id BIGINT NOT NULL, bucket BIGINT NOT NULL,
+    actor_type TEXT NOT NULL, actor_id TEXT NOT NULL, via_type TEXT NOT NULL,
+    action TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (org_id, bucket, actor_type, actor_id, via_type, action)
+);
+CREATE TABLE actors (
+    org_id BIGINT NOT NULL, actor_id TEXT NOT NULL, performed_by TEXT NOT NULL,
+    seen_at BIGINT NOT NULL,
+    PRIMARY KEY (org_id, actor_id)
+);
+CREATE TABLE merkle_nodes (
+    org_id BIGINT NOT NULL, level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL,
+    PRIMARY KEY (org_id, level, idx)
+);
+CREATE TABLE signing_keys (
+    key_id TEXT PRIMARY KEY, name TEXT NOT NULL, public_key BYTEA NOT NULL,
+    created_at BIGINT NOT NULL, retired_at BIGINT
+);
+CREATE TABLE checkpoints (
+    org_id BIGINT NOT NULL, tree_size BIGINT NOT NULL, root BYTEA NOT NULL,
+    time BIGINT NOT NULL, key_id TEXT NOT NULL, note TEXT NOT NULL,
+    PRIMARY KEY (org_id, tree_size)
+);
+CREATE TABLE org_settings (
+    org_id BIGINT PRIMARY KEY, retention_days BIGINT, legal_hold BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE purge_state (
+    org_id BIGINT PRIMARY KEY, cut_seq BIGINT NOT NULL, prev_hash BYTEA NOT NULL,
+    peaks BYTEA NOT NULL, purged_at BIGINT NOT NULL
+);
+"#];
+
+fn classify(e: tokio_postgres::Error) -> StoreError {
+    if let Some(code) = e.code() {
+        let class = &code.code()[..2];
+        // 08 connection, 53 insufficient resources, 57 operator intervention, 58 system error
+        if matches!(class, "08" | "53" | "57" | "58") || *code == SqlState::T_R_SERIALIZATION_FAILURE
+        {
+            return StoreError::Unavailable(e.to_string());
+        }
+        return StoreError::Internal(e.to_string());
+    }
+    // no SQLSTATE: the connection broke or could not be made
+    StoreError::Unavailable(e.to_string())
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        classify(e)
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        StoreError::Unavailable(format!("database connection: {e}"))
+    }
+}
+
+fn is_unique_violation(e: &tokio_postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+}
+
+fn hash32(v: Vec<u8>, what: &str) -> StoreResult<Hash> {
+    v.try_into()
+        .map_err(|_| StoreError::Internal(format!("stored {what} is not 32 bytes")))
+}
+
+fn unpack_peaks(v: &[u8]) -> StoreResult<Vec<Hash>> {
+    if v.len() % 32 != 0 {
+        return Err(StoreError::Internal("stored peaks are corrupt".into()));
+    }
+    Ok(v.chunks(32)
+        .map(|c| {
+            let mut h = [0u8; 32];
+            h.copy_from_slice(c);
+            h
+        })
+        .collect())
+}
+
+type Reply = oneshot::Sender<StoreResult<Vec<Appended>>>;
+
+struct Pending {
+    events: Vec<PreparedEvent>,
+    reply: Reply,
+}
+
+#[derive(Default)]
+struct OrgQueue {
+    pending: Vec<Pending>,
+    /// A leader task is committing this org's queue.
+    running: bool,
+}
+
+struct Inner {
+    pool: Pool,
+    queues: Mutex<HashMap<i64, OrgQueue>>,
+}
+
+/// See the module docs.
+pub struct PostgresStore {
+    inner: Arc<Inner>,
+}
+
+impl PostgresStore {
+    /// Connects (`postgres://...`, libpq URL or key=value form), applies migrations and
+    /// returns the store. Fails when the database is unreachable.
+    pub async fn connect(url: &str) -> StoreResult<PostgresStore> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Internal(format!("invalid PostgreSQL URL: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|e| StoreError::Internal(format!("building the connection pool: {e}")))?;
+        let mut client = pool.get().await?;
+        migrate(&mut client).await?;
+        drop(client);
+        Ok(PostgresStore {
+            inner: Arc::new(Inner {
+                pool,
+                queues: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
+        Ok(self.inner.pool.get().await?)
+    }
+}
+
+async fn migrate(client: &mut deadpool_postgres::Object) -> StoreResult<()> {
+    let tx = client.transaction().await?;
+    // one migrating node per schema at a time; the others wait here, then find nothing to do
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('auditlog.migrate.' || current_schema()))",
+        &[],
+    )
+    .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS auditlog_schema (version BIGINT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .await?;
+    let version: i64 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM auditlog_schema",
+            &[],
+        )
+        .await?
+        .get(0);
+    if version as usize > MIGRATIONS.len() {
+        return Err(StoreError::Internal(format!(
+            "database schema version {version} is newer than this binary ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.batch_execute(sql).await?;
+        tx.execute(
+            "INSERT INTO auditlog_schema (version, applied_at) VALUES ($1, $2)",
+            &[&((i + 1) as i64), &now_micros()],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn org_from_row(r: &tokio_postgres::Row) -> Org {
+    Org {
+        id: r.get(0),
+        slug: r.get(1),
+        name: r.get(2),
+        created_at: r.get(3),
+    }
+}
+
+fn row_to_event(r: &tokio_postgres::Row) -> EventRow {
+    EventRow {
+        seq: r.get::<_, i64>(0) as u64,
+        occurred_at: r.get(1),
+        body: r.get(2),
+    }
+}
+
+type Params = Vec<Box<dyn ToSql + Sync + Send>>;
+
+fn refs(p: &Params) -> Vec<&(dyn ToSql + Sync)> {
+    p.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
+/// Appends `= ANY($n)` for a text list.
+fn any_of(sql: &mut String, p: &mut Params, column: &str, values: &[String]) {
+    p.push(Box::new(values.to_vec()));
+    sql.push_str(&format!(" AND {column} = ANY(${})", p.len()));
+}
+
+fn build_query(org_id: i64, q: &EventQuery) -> (String, Params) {
+    let mut sql = String::from("SELECT seq, occurred_at, body FROM events WHERE org_id = $1");
+    let mut p: Params = vec![Box::new(org_id)];
+    if let Some(from) = q.from {
+        p.push(Box::new(from));
+        sql.push_str(&format!(" AND occurred_at >= ${}", p.len()));
+    }
+    if let Some(to) = q.to {
+        p.push(Box::new(to));
+        sql.push_str(&format!(" AND occurred_at < ${}", p.len()));
+    }
+    if let Some(a) = &q.actions {
+        any_of(&mut sql, &mut p, "action", a);
+    }
+    if let Some(v) = &q.entity_ids {
+        any_of(&mut sql, &mut p, "entity_id", v);
+    }
+    if let Some(v) = &q.actor_ids {
+        any_of(&mut sql, &mut p, "actor_id", v);
+    }
+    if let Some(v) = &q.actor_types {
+        any_of(&mut sql, &mut p, "actor_type", v);
+    }
+    let (cmp, dir) = match q.order {
+        Order::Asc => (">", "ASC"),
+        Order::Desc => ("<", "DESC"),
+    };
+    if let Some((t, seq)) = q.after {
+        p.push(Box::new(t));
+        p.push(Box::new(seq as i64));
+        sql.push_str(&format!(
+            " AND (occurred_at, seq) {cmp} (${}, ${})",
+            p.len() - 1,
+            p.len()
+        ));
+    }
+    p.push(Box::new(q.limit as i64));
+    sql.push_str(&format!(
+        " ORDER BY occurred_at {dir}, seq {dir} LIMIT ${}",
+        p.len()
+    ));
+    (sql, p)
+}
+
+fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
+    let needs_actor = q.by_actor || q.actor_ids.is_some() || q.actor_types.is_some();
+    let needs_action = q.by_action || q.actions.is_some();
+    let mut p: Params = vec![Box::new(org_id)];
+    let (table, time_col, count_expr) = match q.source {
+        CountSource::Events => (
+            "events",
+            "occurred_at - (occurred_at % 60000000)",
+            "COUNT(*)",
+        ),
+        CountSource::Hourly | CountSource::Daily => {
+            let table = match (needs_action, needs_actor) {
+                (_, false) => "rollup_action",
+                (false, true) => "rollup_actor",
+                (true, true) if q.source == CountSource::Daily => "rollup_actor_action",
+                (true, true) => {
+                    return Err(StoreError::Internal(
+                        "hourly rollups cannot combine action and actor".into(),
+                    ));
+                }
+            };
+            (table, "bucket", "COALESCE(SUM(n), 0)::BIGINT")
+        }
+    };
+    let mut cols: Vec<&str> = Vec::new();
+    if q.by_time {
+        cols.push(time_col);
+    }
+    if q.by_action {
+        cols.push("action");
+    }
+    if q.by_actor {
+        if q.source == CountSource::Events {
+            cols.extend([
+                "actor_type",
+                "COALESCE(actor_id, '')",
+                "COALESCE(via_type, '')",
+            ]);
+        } else {
+            cols.extend(["actor_type", "actor_id", "via_type"]);
+        }
+    }
+    let mut sql = format!("SELECT {}", cols.join(", "));
+    if !cols.is_empty() {
+        sql.push_str(", ");
+    }
+    sql.push_str(count_expr);
+    sql.push_str(" FROM ");
+    sql.push_str(table);
+    sql.push_str(" WHERE org_id = $1");
+    p.push(Box::new(q.from));
+    p.push(Box::new(q.to));
+    match q.source {
+        CountSource::Events => sql.push_str(" AND occurred_at >= $2 AND occurred_at < $3"),
+        CountSource::Hourly => sql.push_str(" AND grain = 0 AND bucket >= $2 AND bucket < $3"),
+        CountSource::Daily if table == "rollup_actor_action" => {
+            sql.push_str(" AND bucket >= $2 AND bucket < $3")
+        }
+        CountSource::Daily => sql.push_str(" AND grain = 1 AND bucket >= $2 AND bucket < $3"),
+    }
+    if let Some(hours) = &q.hours_of_day {
+        p.push(Box::new(
+            hours.iter().map(|h| i64::from(*h)).collect::<Vec<i64>>(),
+        ));
+        sql.push_str(&format!(
+            " AND ((bucket / 3600000000) % 24) = ANY(${})",
+            p.len()
+        ));
+    }
+    if let Some(a) = &q.actions {
+        any_of(&mut sql, &mut p, "action", a);
+    }
+    if let Some(v) = &q.entity_ids {
+        if q.source != CountSource::Events {
+            return Err(StoreError::Internal(
+                "rollups cannot filter by entity".into(),
+            ));
+        }
+        any_of(&mut sql, &mut p, "entity_id", v);
+    }
+    if let Some(v) = &q.actor_ids {
+        any_of(&mut sql, &mut p, "actor_id", v);
+    }
+    if let Some(v) = &q.actor_types {
+        any_of(&mut sql, &mut p, "actor_type", v);
+    }
+    if !cols.is_empty() {
+        sql.push_str(" GROUP BY ");
+        sql.push_str(
+            &(1..=cols.len())
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    Ok((sql, p))
+}
+
+fn read_count_row(q: &CountQuery, r: &tokio_postgres::Row) -> CountRow {
+    let mut i = 0usize;
+    let mut next = || {
+        i += 1;
+        i - 1
+    };
+    let time = q.by_time.then(|| r.get::<_, i64>(next()));
+    let action = q.by_action.then(|| r.get::<_, String>(next()));
+    let (actor_type, actor_id, via_type) = if q.by_actor {
+        (
+            Some(r.get::<_, String>(next())),
+            Some(r.get::<_, String>(next())),
+            Some(r.get::<_, String>(next())),
+        )
+    } else {
+        (None, None, None)
+    };
+    let n: i64 = r.get(next());
+    CountRow {
+        time,
+        action,
+        actor_type,
+        actor_id,
+        via_type,
+        n: n.max(0) as u64,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Merkle nodes: the tree algorithms are synchronous, the database is not. `NodeCache`
+// answers from what was fetched so far and records what it lacked (answering a placeholder,
+// since the algorithms' control flow depends only on sizes); `with_nodes` fetches the
+// recorded wants in bulk and runs the algorithm again until nothing is lacking.
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Want {
+    Stored(u32, u64),
+    /// Leaves [start, end).
+    Leaves(u64, u64),
+}
+
+#[derive(Default)]
+struct NodeCache {
+    stored: HashMap<(u32, u64), Option<Hash>>,
+    leaves: HashMap<(u64, u64), Option<Vec<Hash>>>,
+    wanted: Mutex<HashSet<Want>>,
+}
+
+impl NodeCache {
+    fn want(&self, w: Want) {
+        if let Ok(mut s) = self.wanted.lock() {
+            s.insert(w);
+        }
+    }
+
+    fn take_wants(&self) -> Vec<Want> {
+        self.wanted
+            .lock()
+            .map(|mut s| s.drain().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl NodeSource for NodeCache {
+    fn node(&self, level: u32, index: u64) -> Result<Hash, String> {
+        if level >= 63 {
+            return Err("tree level out of range".into());
+        }
+        let width = 1u64 << level;
+        let range = (index * width, (index + 1) * width);
+        match self.stored.get(&(level, index)) {
+            Some(Some(h)) => return Ok(*h),
+            Some(None) => {}
+            None => {
+                self.want(Want::Stored(level, index));
+                if level < STORED_LEVEL {
+                    self.want(Want::Leaves(range.0, range.1));
+                }
+                return Ok(ZERO_HASH);
+            }
+        }
+        if level < STORED_LEVEL {
+            match self.leaves.get(&range) {
+                Some(Some(layer)) => {
+                    let mut layer = layer.clone();
+                    while layer.len() > 1 {
+                        layer = layer
+                            .chunks(2)
+                            .map(|p| merkle::node_hash(&p[0], &p[1]))
+                            .collect();
+                    }
+                    return layer.pop().ok_or_else(|| "empty subtree".to_string());
+                }
+                Some(None) if level == 0 => {
+                    return Err(format!(
+                        "event {} is not present and its leaf was not kept",
+                        index + 1
+                    ));
+                }
+                Some(None) => {}
+                None => {
+                    self.want(Want::Leaves(range.0, range.1));
+                    return Ok(ZERO_HASH);
+                }
+            }
+        }
+        // from its two halves (a subtree straddling a retention cut)
+        let left = self.node(level - 1, index * 2)?;
+        let right = self.node(level - 1, index * 2 + 1)?;
+        Ok(merkle::node_hash(&left, &right))
+    }
+}
+
+async fn fetch_wants<C: GenericClient>(
+    c: &C,
+    org_id: i64,
+    cache: &mut NodeCache,
+    wants: Vec<Want>,
+) -> StoreResult<()> {
+    let mut levels = Vec::new();
+    let mut idxs = Vec::new();
+    for w in &wants {
+        match *w {
+            Want::Stored(level, index) => {
+                levels.push(i64::from(level));
+                idxs.push(index as i64);
+                cache.stored.insert((level, index), None);
+            }
+            Want::Leaves(start, end) => {
+                let rows = c
+                    .query(
+                        &c.prepare_cached(
+                            "SELECT body FROM events WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+                        )
+                        .await?,
+                        &[&org_id, &(start as i64), &(end as i64)],
+                    )
+                    .await?;
+                let layer: Vec<Hash> = rows
+                    .iter()
+                    .map(|r| merkle::leaf_hash(r.get::<_, &str>(0).as_bytes()))
+                    .collect();
+                let complete = layer.len() as u64 == end - start;
+                cache
+                    .leaves
+                    .insert((start, end), complete.then_some(layer));
+            }
+        }
+    }
+    if !levels.is_empty() {
+        let rows = c
+            .query(
+                &c.prepare_cached(
+                    "SELECT n.level, n.idx, n.hash FROM merkle_nodes n
+                     JOIN UNNEST($2::BIGINT[], $3::BIGINT[]) AS w(level, idx)
+                       ON n.level = w.level AND n.idx = w.idx
+                     WHERE n.org_id = $1",
+                )
+                .await?,
+                &[&org_id, &levels, &idxs],
+            )
+            .await?;
+        for r in rows {
+            let level: i64 = r.get(0);
+            let idx: i64 = r.get(1);
+            let h = hash32(r.get(2), "Merkle node")?;
+            cache.stored.insert((level as u32, idx as u64), Some(h));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a tree algorithm over the org's nodes, fetching what it needs.
+async fn with_nodes<C: GenericClient, T>(
+    c: &C,
+    org_id: i64,
+    f: impl Fn(&NodeCache) -> Result<T, String>,
+) -> StoreResult<T> {
+    let mut cache = NodeCache::default();
+    for _ in 0..128 {
+        let result = f(&cache);
+        let wants = cache.take_wants();
+        if wants.is_empty() {
+            return result.map_err(|e| StoreError::Internal(format!("Merkle tree: {e}")));
+        }
+        fetch_wants(c, org_id, &mut cache, wants).await?;
+    }
+    Err(StoreError::Internal(
+        "Merkle tree: too many fetch rounds".into(),
+    ))
+}
+
+/// The right edge of the tree of the org's first `size` events.
+fn tree_at(src: &NodeCache, size: u64) -> Result<CompactRange, String> {
+    let mut peaks = Vec::new();
+    let mut offset = 0u64;
+    for level in (0..64u32).rev() {
+        if size & (1u64 << level) != 0 {
+            peaks.push(src.node(level, offset >> level)?);
+            offset += 1u64 << level;
+        }
+    }
+    CompactRange::from_parts(size, peaks)
+}
+
+// ---------------------------------------------------------------------------------------
+// Appends
+
+/// The locked head of one org.
+struct Head {
+    seq: u64,
+    hash: Hash,
+    tree: CompactRange,
+}
+
+/// Rows one group commit writes, column by column (for `UNNEST`).
+#[derive(Default)]
+struct EventCols {
+    seq: Vec<i64>,
+    id: Vec<String>,
+    occurred_at: Vec<i64>,
+    action: Vec<String>,
+    entity_id: Vec<String>,
+    actor_type: Vec<String>,
+    actor_id: Vec<Option<String>>,
+    via_type: Vec<Option<String>>,
+    content_hash: Vec<Vec<u8>>,
+    hash: Vec<Vec<u8>>,
+    body: Vec<String>,
+}
+
+#[derive(Default)]
+struct Deltas {
+    action: HashMap<(i64, i64, String), i64>,
+    actor: HashMap<(i64, i64, String, String, String), i64>,
+    full: HashMap<(i64, String, String, String, String), i64>,
+    /// actor id -> (occurred_at, performed by): the latest by occurred_at wins
+    actors: HashMap<String, (i64, String)>,
+}
+
+fn floor_to(t: i64, step: i64) -> i64 {
+    t - t.rem_euclid(step)
+}
+
+impl Deltas {
+    fn add(&mut self, ev: &PreparedEvent) {
+        let actor_id = ev.actor_id.as_deref().unwrap_or("");
+        self.count(
+            ev.occurred_at,
+            &ev.action,
+            ev.actor_type,
+            actor_id,
+            ev.via_type.unwrap_or(""),
+        );
+        if ev.actor_type == "user" && !actor_id.is_empty() {
+            let e = self
+                .actors
+                .entry(actor_id.to_string())
+                .or_insert((i64::MIN, String::new()));
+            if ev.occurred_at >= e.0 {
+                *e = (ev.occurred_at, ev.performed_by.clone());
+            }
+        }
+    }
+
+    fn count(&mut self, occurred_at: i64, action: &str, actor_type: &str, actor_id: &str, via: &str) {
+        let hour = floor_to(occurred_at, HOUR_MICROS);
+        let day = floor_to(occurred_at, DAY_MICROS);
+        for (grain, bucket) in [(0, hour), (1, day)] {
+            *self
+                .action
+                .entry((grain, bucket, action.to_string()))
+                .or_default() += 1;
+            *self
+                .actor
+                .entry((
+                    grain,
+                    bucket,
+                    actor_type.to_string(),
+                    actor_id.to_string(),
+                    via.to_string(),
+                ))
+                .or_default() += 1;
+        }
+        *self
+            .full
+            .entry((
+                day,
+                actor_type.to_string(),
+                actor_id.to_string(),
+                via.to_string(),
+                action.to_string(),
+            ))
+            .or_default() += 1;
+    }
+
+    /// Writes (`sign` 1) or takes back (`sign` -1) the deltas.
+    async fn write<C: GenericClient>(&self, c: &C, org_id: i64, sign: i64) -> StoreResult<()> {
+        if !self.action.is_empty() {
+            let (mut g, mut b, mut a, mut n) = (vec![], vec![], vec![], vec![]);
+            for ((grain, bucket, action), k) in &self.action {
+                g.push(*grain);
+                b.push(*bucket);
+                a.push(action.as_str());
+                n.push(k * sign);
+            }
+            c.execute(
+                &c.prepare_cached(
+                    "INSERT INTO rollup_action (org_id, grain, bucket, action, n)
+                     SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BIGINT[])
+                     ON CONFLICT (org_id, grain, bucket, action)
+                     DO UPDATE SET n = rollup_action.n + excluded.n",
+                )
+                .await?,
+                &[&org_id, &g, &b, &a, &n],
+            )
+            .await?;
+        }
+        if !self.actor.is_empty() {
+            let (mut g, mut b, mut t, mut i, mut v, mut n) =
+                (vec![], vec![], vec![], vec![], vec![], vec![]);
+            for ((grain, bucket, at, aid, via), k) in &self.actor {
+                g.push(*grain);
+                b.push(*bucket);
+                t.push(at.as_str());
+                i.push(aid.as_str());
+                v.push(via.as_str());
+                n.push(k * sign);
+            }
+            c.execute(
+                &c.prepare_cached(
+                    "INSERT INTO rollup_actor (org_id, grain, bucket, actor_type, actor_id, via_type, n)
+                     SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[])
+                     ON CONFLICT (org_id, grain, bucket, actor_type, actor_id, via_type)
+                     DO UPDATE SET n = rollup_actor.n + excluded.n",
+                )
+                .await?,
+                &[&org_id, &g, &b, &t, &i, &v, &n],
+            )
+            .await?;
+        }
+        if !self.full.is_empty() {
+            let (mut b, mut t, mut i, mut v, mut a, mut n) =
+                (vec![], vec![], vec![], vec![], vec![], vec![]);
+            for ((bucket, at, aid, via, action), k) in &self.full {
+                b.push(*bucket);
+                t.push(at.as_str());
+                i.push(aid.as_str());
+                v.push(via.as_str());
+                a.push(action.as_str());
+                n.push(k * sign);
+            }
+            c.execute(
+                &c.prepare_cached(
+                    "INSERT INTO rollup_actor_action (org_id, bucket, actor_type, actor_id, via_type, action, n)
+                     SELECT $1, * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[])
+                     ON CONFLICT (org_id, bucket, actor_type, actor_id, via_type, action)
+                     DO UPDATE SET n = rollup_actor_action.n + excluded.n",
+                )
+                .await?,
+                &[&org_id, &b, &t, &i, &v, &a, &n],
+            )
+            .await?;
+        }
+        if sign > 0 && !self.actors.is_empty() {
+            let (mut i, mut name, mut seen) = (vec![], vec![], vec![]);
+            for (aid, (t, by)) in &self.actors {
+                i.push(aid.as_str());
+                name.push(by.as_str());
+                seen.push(*t);
+            }
+            c.execute(
+                &c.prepare_cached(
+                    "INSERT INTO actors (org_id, actor_id, performed_by, seen_at)
+                     SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BIGINT[])
+                     ON CONFLICT (org_id, actor_id) DO UPDATE
+                     SET performed_by = excluded.performed_by, seen_at = excluded.seen_at
+                     WHERE excluded.seen_at >= actors.seen_at",
+                )
+                .await?,
+                &[&org_id, &i, &name, &seen],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Inner {
+    /// The org's queue leader: commits what is queued until the queue is empty.
+    async fn lead(self: Arc<Self>, org_id: i64) {
+        loop {
+            let group = {
+                let Ok(mut queues) = self.queues.lock() else {
+                    return;
+                };
+                let q = queues.entry(org_id).or_default();
+                if q.pending.is_empty() {
+                    q.running = false;
+                    queues.remove(&org_id);
+                    return;
+                }
+                let mut count = 0;
+                let mut take = 0;
+                for p in &q.pending {
+                    if take > 0 && count + p.events.len() > MAX_GROUP_EVENTS {
+                        break;
+                    }
+                    count += p.events.len();
+                    take += 1;
+                }
+                q.pending.drain(..take).collect::<Vec<_>>()
+            };
+            let replies = self.commit_group(org_id, &group).await;
+            match replies {
+                Ok(results) => {
+                    for (p, r) in group.into_iter().zip(results) {
+                        let _ = p.reply.send(r);
+                    }
+                }
+                Err(e) => {
+                    for p in group {
+                        let _ = p.reply.send(Err(match &e {
+                            StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+                            other => StoreError::Internal(other.to_string()),
+                        }));
+                    }
+                }
+            }
+        }
+    }
+
+    /// One transaction for a group of one org's requests. `Err`: nothing was committed.
+    async fn commit_group(
+        &self,
+        org_id: i64,
+        group: &[Pending],
+    ) -> StoreResult<Vec<StoreResult<Vec<Appended>>>> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let row = tx
+            .query_opt(
+                &tx.prepare_cached("SELECT seq, hash, peaks FROM org_heads WHERE org_id = $1 FOR UPDATE")
+                    .await?,
+                &[&org_id],
+            )
+            .await?
+            .ok_or_else(|| StoreError::Internal(format!("org {org_id} has no head row")))?;
+        let seq = row.get::<_, i64>(0) as u64;
+        let mut head = Head {
+            seq,
+            hash: hash32(row.get(1), "head hash")?,
+            tree: CompactRange::from_parts(seq, unpack_peaks(row.get(2))?)
+                .map_err(StoreError::Internal)?,
+        };
+        // ids sent before, by this group's requests or earlier ones
+        let ids: Vec<&str> = group
+            .iter()
+            .flat_map(|p| p.events.iter())
+            .filter(|e| !e.id_generated)
+            .map(|e| e.id.as_str())
+            .collect();
+        let mut known: HashMap<String, (u64, Vec<u8>)> = HashMap::new();
+        if !ids.is_empty() {
+            let rows = tx
+                .query(
+                    &tx.prepare_cached(
+                        "SELECT id, seq, content_hash FROM events WHERE org_id = $1 AND id = ANY($2)",
+                    )
+                    .await?,
+                    &[&org_id, &ids],
+                )
+                .await?;
+            for r in rows {
+                known.insert(r.get(0), (r.get::<_, i64>(1) as u64, r.get(2)));
+            }
+        }
+        let recorded_at = now_micros();
+        let recorded_text = crate::model::time::format_micros(recorded_at);
+        let mut cols = EventCols::default();
+        let mut nodes: (Vec<i64>, Vec<i64>, Vec<Vec<u8>>) = Default::default();
+        let mut deltas = Deltas::default();
+        let mut results = Vec::with_capacity(group.len());
+        for p in group {
+            // decided in memory first: a failing request leaves nothing behind
+            let mut tree = head.tree.clone();
+            let (mut seq, mut hash) = (head.seq, head.hash);
+            let mut mine = EventCols::default();
+            let mut my_nodes: Vec<(u32, u64, Hash)> = Vec::new();
+            let mut my_known: HashMap<&str, (u64, Vec<u8>)> = HashMap::new();
+            let mut out = Vec::with_capacity(p.events.len());
+            let mut failed = None;
+            for (index, ev) in p.events.iter().enumerate() {
+                if !ev.id_generated {
+                    let earlier = my_known
+                        .get(ev.id.as_str())
+                        .or_else(|| known.get(&ev.id));
+                    if let Some((s, content_hash)) = earlier {
+                        if content_hash.as_slice() != ev.content_hash.as_slice() {
+                            failed = Some(StoreError::IdConflict {
+                                index,
+                                id: ev.id.clone(),
+                            });
+                            break;
+                        }
+                        out.push(Appended {
+                            id: ev.id.clone(),
+                            seq: *s,
+                            duplicate: true,
+                        });
+                        continue;
+                    }
+                }
+                seq += 1;
+                let sealed = seal_at(ev, seq, &hash, &recorded_text);
+                for (level, idx, node) in tree.append(merkle::leaf_hash(sealed.body.as_bytes())) {
+                    if level >= STORED_LEVEL {
+                        my_nodes.push((level, idx, node));
+                    }
+                }
+                mine.seq.push(seq as i64);
+                mine.id.push(ev.id.clone());
+                mine.occurred_at.push(ev.occurred_at);
+                mine.action.push(ev.action.clone());
+                mine.entity_id.push(ev.entity_id.clone());
+                mine.actor_type.push(ev.actor_type.to_string());
+                mine.actor_id.push(ev.actor_id.clone());
+                mine.via_type.push(ev.via_type.map(str::to_string));
+                mine.content_hash.push(ev.content_hash.to_vec());
+                mine.hash.push(sealed.hash.to_vec());
+                mine.body.push(sealed.body);
+                my_known.insert(ev.id.as_str(), (seq, ev.content_hash.to_vec()));
+                hash = sealed.hash;
+                out.push(Appended {
+                    id: ev.id.clone(),
+                    seq,
+                    duplicate: false,
+                });
+            }
+            if let Some(e) = failed {
+                results.push(Err(e));
+                continue;
+            }
+            head = Head { seq, hash, tree };
+            for (k, v) in my_known {
+                known.insert(k.to_string(), v);
+            }
+            for ev in &p.events {
+                if mine.id.contains(&ev.id) {
+                    deltas.add(ev);
+                }
+            }
+            for (level, idx, node) in my_nodes {
+                nodes.0.push(i64::from(level));
+                nodes.1.push(idx as i64);
+                nodes.2.push(node.to_vec());
+            }
+            cols.seq.extend(mine.seq);
+            cols.id.extend(mine.id);
+            cols.occurred_at.extend(mine.occurred_at);
+            cols.action.extend(mine.action);
+            cols.entity_id.extend(mine.entity_id);
+            cols.actor_type.extend(mine.actor_type);
+            cols.actor_id.extend(mine.actor_id);
+            cols.via_type.extend(mine.via_type);
+            cols.content_hash.extend(mine.content_hash);
+            cols.hash.extend(mine.hash);
+            cols.body.extend(mine.body);
+            results.push(Ok(out));
+        }
+        if !cols.seq.is_empty() {
+            tx.execute(
+                &tx.prepare_cached(
+                    "INSERT INTO events (org_id, seq, id, occurred_at, recorded_at, action, entity_id,
+                                         actor_type, actor_id, via_type, content_hash, hash, body)
+                     SELECT $1, s, i, o, $2, a, e, at, ai, v, ch, h, b
+                     FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[],
+                                 $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[], $13::TEXT[])
+                          AS t(s, i, o, a, e, at, ai, v, ch, h, b)",
+                )
+                .await?,
+                &[
+                    &org_id,
+                    &recorded_at,
+                    &cols.seq,
+                    &cols.id,
+                    &cols.occurred_at,
+                    &cols.action,
+                    &cols.entity_id,
+                    &cols.actor_type,
+                    &cols.actor_id,
+                    &cols.via_type,
+                    &cols.content_hash,
+                    &cols.hash,
+                    &cols.body,
+                ],
+            )
+            .await?;
+            if !nodes.0.is_empty() {
+                tx.execute(
+                    &tx.prepare_cached(
+                        "INSERT INTO merkle_nodes (org_id, level, idx, hash)
+                         SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::BYTEA[])",
+                    )
+                    .await?,
+                    &[&org_id, &nodes.0, &nodes.1, &nodes.2],
+                )
+                .await?;
+            }
+            // rollups in the same transaction: counts and events can never disagree
+            deltas.write(&tx, org_id, 1).await?;
+            let peaks: Vec<u8> = head.tree.peaks().iter().flatten().copied().collect();
+            tx.execute(
+                &tx.prepare_cached(
+                    "UPDATE org_heads SET seq = $2, hash = $3, peaks = $4 WHERE org_id = $1",
+                )
+                .await?,
+                &[&org_id, &(head.seq as i64), &head.hash.as_slice(), &peaks],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+}
+
+async fn read_purge_state<C: GenericClient>(c: &C, org_id: i64) -> StoreResult<Option<PurgeState>> {
+    let row = c
+        .query_opt(
+            &c.prepare_cached("SELECT cut_seq, prev_hash, peaks FROM purge_state WHERE org_id = $1")
+                .await?,
+            &[&org_id],
+        )
+        .await?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    Ok(Some(PurgeState {
+        cut_seq: r.get::<_, i64>(0) as u64,
+        prev_hash: hash32(r.get(1), "purge prev_hash")?,
+        peaks: unpack_peaks(r.get(2))?,
+    }))
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn create_org(&self, slug: &str, name: &str) -> StoreResult<Org> {
+        let mut client = self.client().await?;
+        let created_at = now_micros();
+        // random ids: no sequence shared by nodes (or by the shards of a distributed database)
+        for _ in 0..8 {
+            let mut b = [0u8; 8];
+            getrandom::fill(&mut b).map_err(|e| StoreError::Internal(e.to_string()))?;
+            let id = (u64::from_le_bytes(b) >> 24) as i64 + 1;
+            let tx = client.transaction().await?;
+            let res = tx
+                .execute(
+                    "INSERT INTO orgs (id, slug, name, created_at) VALUES ($1, $2, $3, $4)",
+                    &[&id, &slug, &name, &created_at],
+                )
+                .await;
+            match res {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    let taken = e
+                        .as_db_error()
+                        .and_then(|d| d.constraint())
+                        .is_some_and(|c| c.contains("slug"));
+                    if taken {
+                        return Err(StoreError::AlreadyExists(format!("org {slug}")));
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+            tx.execute(
+                "INSERT INTO org_heads (org_id, seq, hash, peaks) VALUES ($1, 0, $2, ''::BYTEA)",
+                &[&id, &ZERO_HASH.as_slice()],
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(Org {
+                id,
+                slug: slug.to_string(),
+                name: name.to_string(),
+                created_at,
+            });
+        }
+        Err(StoreError::Internal("could not pick a free org id".into()))
+    }
+
+    async fn get_org(&self, slug: &str) -> StoreResult<Option<Org>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                &c.prepare_cached("SELECT id, slug, name, created_at FROM orgs WHERE slug = $1")
+                    .await?,
+                &[&slug],
+            )
+            .await?;
+        Ok(row.as_ref().map(org_from_row))
+    }
+
+    async fn list_orgs(&self) -> StoreResult<Vec<Org>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT id, slug, name, created_at FROM orgs ORDER BY slug",
+                &[],
+            )
+            .await?;
+        Ok(rows.iter().map(org_from_row).collect())
+    }
+
+    async fn create_key(&self, org: &Org, key: NewKey) -> StoreResult<KeyInfo> {
+        let c = self.client().await?;
+        let created_at = now_micros();
+        c.execute(
+            "INSERT INTO api_keys (id, org_id, scope, name, prefix, secret_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &key.id,
+                &org.id,
+                &key.scope.as_str(),
+                &key.name,
+                &key.prefix,
+                &key.secret_hash.as_slice(),
+                &created_at,
+            ],
+        )
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::AlreadyExists(format!("key {}", key.id))
+            } else {
+                e.into()
+            }
+        })?;
+        Ok(KeyInfo {
+            id: key.id,
+            org: org.slug.clone(),
+            scope: key.scope,
+            name: key.name,
+            prefix: key.prefix,
+            created_at,
+            revoked_at: None,
+        })
+    }
+
+    async fn list_keys(&self, org: &Org) -> StoreResult<Vec<KeyInfo>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                &c.prepare_cached(
+                    "SELECT id, scope, name, prefix, created_at, revoked_at FROM api_keys
+                     WHERE org_id = $1 ORDER BY created_at, id",
+                )
+                .await?,
+                &[&org.id],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| KeyInfo {
+                id: r.get(0),
+                org: org.slug.clone(),
+                scope: Scope::parse(r.get(1)).unwrap_or(Scope::Read),
+                name: r.get(2),
+                prefix: r.get(3),
+                created_at: r.get(4),
+                revoked_at: r.get(5),
+            })
+            .collect())
+    }
+
+    async fn revoke_key(&self, org: &Org, key_id: &str) -> StoreResult<bool> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "UPDATE api_keys SET revoked_at = $1
+                 WHERE org_id = $2 AND id = $3 AND revoked_at IS NULL",
+                &[&now_micros(), &org.id, &key_id],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn find_key(&self, secret_hash: &[u8; 32]) -> StoreResult<Option<KeyRecord>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                &c.prepare_cached(
+                    "SELECT k.id, k.scope, k.secret_hash, k.revoked_at, o.id, o.slug, o.name, o.created_at
+                     FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.secret_hash = $1",
+                )
+                .await?,
+                &[&secret_hash.as_slice()],
+            )
+            .await?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let Some(scope) = Scope::parse(r.get(1)) else {
+            return Ok(None);
+        };
+        let Ok(secret_hash) = r.get::<_, Vec<u8>>(2).try_into() else {
+            return Ok(None);
+        };
+        Ok(Some(KeyRecord {
+            key_id: r.get(0),
+            scope,
+            secret_hash,
+            revoked: r.get::<_, Option<i64>>(3).is_some(),
+            org: Org {
+                id: r.get(4),
+                slug: r.get(5),
+                name: r.get(6),
+                created_at: r.get(7),
+            },
+        }))
+    }
+
+    async fn append(&self, org: &Org, events: Vec<PreparedEvent>) -> StoreResult<Vec<Appended>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (reply, rx) = oneshot::channel();
+        let lead = {
+            let mut queues = self
+                .inner
+                .queues
+                .lock()
+                .map_err(|_| StoreError::Internal("append queue poisoned".into()))?;
+            let q = queues.entry(org.id).or_default();
+            q.pending.push(Pending { events, reply });
+            !std::mem::replace(&mut q.running, true)
+        };
+        if lead {
+            // a task of its own: the group commits even if this request is dropped
+            tokio::spawn(self.inner.clone().lead(org.id));
+        }
+        rx.await
+            .map_err(|_| StoreError::Unavailable("the append task stopped".into()))?
+    }
+
+    async fn query(&self, org: &Org, q: &EventQuery) -> StoreResult<Vec<EventRow>> {
+        let c = self.client().await?;
+        let (sql, p) = build_query(org.id, q);
+        let rows = c.query(&c.prepare_cached(&sql).await?, &refs(&p)).await?;
+        Ok(rows.iter().map(row_to_event).collect())
+    }
+
+    async fn get_event(&self, org: &Org, id: &str) -> StoreResult<Option<EventRow>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                &c.prepare_cached(
+                    "SELECT seq, occurred_at, body FROM events WHERE org_id = $1 AND id = $2",
+                )
+                .await?,
+                &[&org.id, &id],
+            )
+            .await?;
+        Ok(row.as_ref().map(row_to_event))
+    }
+
+    async fn events_by_seq(
+        &self,
+        org: &Org,
+        from_seq: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<EventRow>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                &c.prepare_cached(
+                    "SELECT seq, occurred_at, body FROM events
+                     WHERE org_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
+                )
+                .await?,
+                &[&org.id, &(from_seq as i64), &(limit as i64)],
+            )
+            .await?;
+        Ok(rows.iter().map(row_to_event).collect())
+    }
+
+    async fn count(&self, org: &Org, q: &CountQuery) -> StoreResult<Vec<CountRow>> {
+        let c = self.client().await?;
+        let (sql, p) = build_count(org.id, q)?;
+        let rows = c.query(&c.prepare_cached(&sql).await?, &refs(&p)).await?;
+        Ok(rows.iter().map(|r| read_count_row(q, r)).collect())
+    }
+
+    async fn actor_names(
+        &self,
+        org: &Org,
+        actor_ids: &[String],
+    ) -> StoreResult<Vec<(String, String)>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                &c.prepare_cached(
+                    "SELECT actor_id, performed_by FROM actors WHERE org_id = $1 AND actor_id = ANY($2)",
+                )
+                .await?,
+                &[&org.id, &actor_ids],
+            )
+            .await?;
+        let found: HashMap<String, String> =
+            rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        Ok(actor_ids
+            .iter()
+            .filter_map(|id| found.get(id).map(|n| (id.clone(), n.clone())))
+            .collect())
+    }
+
+    async fn tree_head(&self, org: &Org) -> StoreResult<(u64, Hash)> {
+        let c = self.client().await?;
+        let r = c
+            .query_opt(
+                &c.prepare_cached("SELECT seq, peaks FROM org_heads WHERE org_id = $1")
+                    .await?,
+                &[&org.id],
+            )
+            .await?;
+        let Some(r) = r else {
+            return Ok((0, CompactRange::new().root()));
+        };
+        let size = r.get::<_, i64>(0) as u64;
+        let tree = CompactRange::from_parts(size, unpack_peaks(r.get(1))?)
+            .map_err(StoreError::Internal)?;
+        Ok((size, tree.root()))
+    }
+
+    async fn inclusion_proof(
+        &self,
+        org: &Org,
+        leaf_index: u64,
+        tree_size: u64,
+    ) -> StoreResult<(Hash, Vec<Hash>)> {
+        let c = self.client().await?;
+        with_nodes(&c, org.id, |src| {
+            let leaf = src.node(0, leaf_index)?;
+            let proof = merkle::inclusion_proof(src, leaf_index, tree_size)?;
+            Ok((leaf, proof))
+        })
+        .await
+    }
+
+    async fn consistency_proof(&self, org: &Org, size1: u64, size2: u64) -> StoreResult<Vec<Hash>> {
+        let c = self.client().await?;
+        with_nodes(&c, org.id, |src| {
+            merkle::consistency_proof(src, size1, size2)
+        })
+        .await
+    }
+
+    async fn save_checkpoint(&self, org: &Org, cp: &StoredCheckpoint) -> StoreResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO checkpoints (org_id, tree_size, root, time, key_id, note)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, tree_size) DO NOTHING",
+            &[
+                &org.id,
+                &(cp.tree_size as i64),
+                &cp.root.as_slice(),
+                &cp.time,
+                &cp.key_id,
+                &cp.note,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn checkpoints(&self, org: &Org, limit: usize) -> StoreResult<Vec<StoredCheckpoint>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                &c.prepare_cached(
+                    "SELECT tree_size, root, time, key_id, note FROM checkpoints
+                     WHERE org_id = $1 ORDER BY tree_size DESC LIMIT $2",
+                )
+                .await?,
+                &[&org.id, &(limit as i64)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredCheckpoint {
+                    tree_size: r.get::<_, i64>(0) as u64,
+                    root: hash32(r.get(1), "checkpoint root")?,
+                    time: r.get(2),
+                    key_id: r.get(3),
+                    note: r.get(4),
+                })
+            })
+            .collect()
+    }
+
+    async fn register_signing_key(&self, key: &SigningKeyInfo) -> StoreResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        // nodes starting at once register the same key: take turns
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('auditlog.signing_keys.' || current_schema()))",
+            &[],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO signing_keys (key_id, name, public_key, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key_id) DO NOTHING",
+            &[&key.key_id, &key.name, &key.public_key.as_slice(), &key.created_at],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE signing_keys SET retired_at = $1 WHERE key_id <> $2 AND retired_at IS NULL",
+            &[&key.created_at, &key.key_id],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE signing_keys SET retired_at = NULL WHERE key_id = $1",
+            &[&key.key_id],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn signing_keys(&self) -> StoreResult<Vec<SigningKeyInfo>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT key_id, name, public_key, created_at, retired_at FROM signing_keys ORDER BY created_at",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SigningKeyInfo {
+                    key_id: r.get(0),
+                    name: r.get(1),
+                    public_key: hash32(r.get(2), "public key")?,
+                    created_at: r.get(3),
+                    retired_at: r.get(4),
+                })
+            })
+            .collect()
+    }
+
+    async fn verify_rows(
+        &self,
+        org: &Org,
+        from_seq: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<VerifyRow>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                &c.prepare_cached(
+                    "SELECT seq, id, occurred_at, action, entity_id, actor_type, actor_id, via_type, hash, body
+                     FROM events WHERE org_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
+                )
+                .await?,
+                &[&org.id, &(from_seq as i64), &(limit as i64)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| VerifyRow {
+                seq: r.get::<_, i64>(0) as u64,
+                id: r.get(1),
+                occurred_at: r.get(2),
+                action: r.get(3),
+                entity_id: r.get(4),
+                actor_type: r.get(5),
+                actor_id: r.get(6),
+                via_type: r.get(7),
+                hash: r.get(8),
+                body: r.get(9),
+            })
+            .collect())
+    }
+
+    async fn settings(&self, org: &Org) -> StoreResult<OrgSettings> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                &c.prepare_cached(
+                    "SELECT retention_days, legal_hold FROM org_settings WHERE org_id = $1",
+                )
+                .await?,
+                &[&org.id],
+            )
+            .await?;
+        Ok(row.map_or(OrgSettings::default(), |r| OrgSettings {
+            retention_days: r
+                .get::<_, Option<i64>>(0)
+                .map(|d| d.clamp(0, u32::MAX as i64) as u32),
+            legal_hold: r.get(1),
+        }))
+    }
+
+    async fn put_settings(&self, org: &Org, st: OrgSettings) -> StoreResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO org_settings (org_id, retention_days, legal_hold) VALUES ($1, $2, $3)
+             ON CONFLICT (org_id) DO UPDATE SET retention_days = excluded.retention_days,
+                 legal_hold = excluded.legal_hold",
+            &[&org.id, &st.retention_days.map(i64::from), &st.legal_hold],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn purge_state(&self, org: &Org) -> StoreResult<Option<PurgeState>> {
+        let c = self.client().await?;
+        read_purge_state(&c, org.id).await
+    }
+
+    async fn root_at(&self, org: &Org, size: u64) -> StoreResult<Hash> {
+        let c = self.client().await?;
+        with_nodes(&c, org.id, |src| merkle::root_at(src, size)).await
+    }
+
+    async fn purge(
+        &self,
+        org: &Org,
+        before: i64,
+        limit: usize,
+        dry_run: bool,
+    ) -> StoreResult<Purged> {
+        let org_id = org.id;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // the org's appends wait while its history is cut
+        tx.execute(
+            "SELECT 1 FROM org_heads WHERE org_id = $1 FOR UPDATE",
+            &[&org_id],
+        )
+        .await?;
+        let hold = tx
+            .query_opt(
+                "SELECT legal_hold FROM org_settings WHERE org_id = $1",
+                &[&org_id],
+            )
+            .await?
+            .is_some_and(|r| r.get::<_, bool>(0));
+        let old_cut = read_purge_state(&tx, org_id).await?.map_or(0, |p| p.cut_seq);
+        if hold {
+            return Ok(Purged {
+                events: 0,
+                cut_seq: old_cut,
+            });
+        }
+        let rows = tx
+            .query(
+                "SELECT seq, recorded_at, occurred_at, action, actor_type, actor_id, via_type
+                 FROM events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                &[&org_id, &(old_cut as i64), &(limit as i64)],
+            )
+            .await?;
+        let mut cut = old_cut;
+        let mut deltas = Deltas::default();
+        for r in &rows {
+            let recorded: i64 = r.get(1);
+            if recorded >= before {
+                break;
+            }
+            cut = r.get::<_, i64>(0) as u64;
+            let action: &str = r.get(3);
+            let actor_type: &str = r.get(4);
+            let actor_id: Option<&str> = r.get(5);
+            let via: Option<&str> = r.get(6);
+            deltas.count(
+                r.get(2),
+                action,
+                actor_type,
+                actor_id.unwrap_or(""),
+                via.unwrap_or(""),
+            );
+        }
+        let purged = Purged {
+            events: cut - old_cut,
+            cut_seq: cut,
+        };
+        if dry_run || cut == old_cut {
+            return Ok(purged);
+        }
+        // 1. keep what later proofs need: the small subtrees ending in the purged range
+        //    (while their leaves exist) and the right edge at the cut
+        let (kept, peaks) = with_nodes(&tx, org_id, |src| {
+            let mut nodes = Vec::new();
+            for level in 0..STORED_LEVEL {
+                let width = 1u64 << level;
+                let mut i = old_cut / width;
+                while (i + 1) * width <= cut {
+                    if (i + 1) * width > old_cut {
+                        nodes.push((level, i, src.node(level, i)?));
+                    }
+                    i += 1;
+                }
+            }
+            Ok((nodes, tree_at(src, cut)?.peaks().to_vec()))
+        })
+        .await?;
+        let prev: Vec<u8> = tx
+            .query_one(
+                "SELECT hash FROM events WHERE org_id = $1 AND seq = $2",
+                &[&org_id, &(cut as i64)],
+            )
+            .await?
+            .get(0);
+        let (mut lv, mut ix, mut hs) = (vec![], vec![], vec![]);
+        for (level, idx, h) in &kept {
+            lv.push(i64::from(*level));
+            ix.push(*idx as i64);
+            hs.push(h.to_vec());
+        }
+        tx.execute(
+            "INSERT INTO merkle_nodes (org_id, level, idx, hash)
+             SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::BYTEA[])
+             ON CONFLICT DO NOTHING",
+            &[&org_id, &lv, &ix, &hs],
+        )
+        .await?;
+        // 2. take the events out of the rollups
+        deltas.write(&tx, org_id, -1).await?;
+        for table in ["rollup_action", "rollup_actor", "rollup_actor_action"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE org_id = $1 AND n <= 0"),
+                &[&org_id],
+            )
+            .await?;
+        }
+        // 3. delete, with the setting the append-only trigger checks (this transaction only)
+        tx.batch_execute("SET LOCAL auditlog.purge = 'on'").await?;
+        tx.execute(
+            "DELETE FROM events WHERE org_id = $1 AND seq > $2 AND seq <= $3",
+            &[&org_id, &(old_cut as i64), &(cut as i64)],
+        )
+        .await?;
+        tx.batch_execute("SET LOCAL auditlog.purge = 'off'").await?;
+        let packed: Vec<u8> = peaks.iter().flatten().copied().collect();
+        tx.execute(
+            "INSERT INTO purge_state (org_id, cut_seq, prev_hash, peaks, purged_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (org_id) DO UPDATE SET cut_seq = excluded.cut_seq, prev_hash = excluded.prev_hash,
+                 peaks = excluded.peaks, purged_at = excluded.purged_at",
+            &[&org_id, &(cut as i64), &prev, &packed, &now_micros()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+
+    async fn ready(&self) -> StoreResult<()> {
+        let c = self.client().await?;
+        c.query_one("SELECT 1", &[]).await?;
+        Ok(())
+    }
+}
+
