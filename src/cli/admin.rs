@@ -145,7 +145,8 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             name,
             json,
         } => {
-            let created = service(&target.db).await?
+            let created = service(&target.db)
+                .await?
                 .create_key(&op, &target.org, scope, &name)
                 .await?;
             if json {
@@ -155,7 +156,10 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         KeyCommand::List { target, json } => {
-            let keys = service(&target.db).await?.list_keys(&op, &target.org).await?;
+            let keys = service(&target.db)
+                .await?
+                .list_keys(&op, &target.org)
+                .await?;
             if json {
                 writeln!(
                     out,
@@ -181,7 +185,8 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         KeyCommand::Revoke { target, key_id } => {
-            service(&target.db).await?
+            service(&target.db)
+                .await?
                 .revoke_key(&op, &target.org, &key_id)
                 .await?;
             writeln!(out, "revoked {key_id}")?;

@@ -150,7 +150,8 @@ fn classify(e: tokio_postgres::Error) -> StoreError {
     if let Some(code) = e.code() {
         let class = &code.code()[..2];
         // 08 connection, 53 insufficient resources, 57 operator intervention, 58 system error
-        if matches!(class, "08" | "53" | "57" | "58") || *code == SqlState::T_R_SERIALIZATION_FAILURE
+        if matches!(class, "08" | "53" | "57" | "58")
+            || *code == SqlState::T_R_SERIALIZATION_FAILURE
         {
             return StoreError::Unavailable(e.to_string());
         }
@@ -182,7 +183,7 @@ fn hash32(v: Vec<u8>, what: &str) -> StoreResult<Hash> {
 }
 
 fn unpack_peaks(v: &[u8]) -> StoreResult<Vec<Hash>> {
-    if v.len() % 32 != 0 {
+    if !v.len().is_multiple_of(32) {
         return Err(StoreError::Internal("stored peaks are corrupt".into()));
     }
     Ok(v.chunks(32)
@@ -265,10 +266,7 @@ async fn migrate(client: &mut deadpool_postgres::Object) -> StoreResult<()> {
     )
     .await?;
     let version: i64 = tx
-        .query_one(
-            "SELECT COALESCE(MAX(version), 0) FROM auditlog_schema",
-            &[],
-        )
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM auditlog_schema", &[])
         .await?
         .get(0);
     if version as usize > MIGRATIONS.len() {
@@ -309,7 +307,9 @@ fn row_to_event(r: &tokio_postgres::Row) -> EventRow {
 type Params = Vec<Box<dyn ToSql + Sync + Send>>;
 
 fn refs(p: &Params) -> Vec<&(dyn ToSql + Sync)> {
-    p.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect()
+    p.iter()
+        .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+        .collect()
 }
 
 /// Appends `= ANY($n)` for a text list.
@@ -603,9 +603,7 @@ async fn fetch_wants<C: GenericClient>(
                     .map(|r| merkle::leaf_hash(r.get::<_, &str>(0).as_bytes()))
                     .collect();
                 let complete = layer.len() as u64 == end - start;
-                cache
-                    .leaves
-                    .insert((start, end), complete.then_some(layer));
+                cache.leaves.insert((start, end), complete.then_some(layer));
             }
         }
     }
@@ -725,7 +723,14 @@ impl Deltas {
         }
     }
 
-    fn count(&mut self, occurred_at: i64, action: &str, actor_type: &str, actor_id: &str, via: &str) {
+    fn count(
+        &mut self,
+        occurred_at: i64,
+        action: &str,
+        actor_type: &str,
+        actor_id: &str,
+        via: &str,
+    ) {
         let hour = floor_to(occurred_at, HOUR_MICROS);
         let day = floor_to(occurred_at, DAY_MICROS);
         for (grain, bucket) in [(0, hour), (1, day)] {
@@ -902,8 +907,10 @@ impl Inner {
         let tx = client.transaction().await?;
         let row = tx
             .query_opt(
-                &tx.prepare_cached("SELECT seq, hash, peaks FROM org_heads WHERE org_id = $1 FOR UPDATE")
-                    .await?,
+                &tx.prepare_cached(
+                    "SELECT seq, hash, peaks FROM org_heads WHERE org_id = $1 FOR UPDATE",
+                )
+                .await?,
                 &[&org_id],
             )
             .await?
@@ -954,9 +961,7 @@ impl Inner {
             let mut failed = None;
             for (index, ev) in p.events.iter().enumerate() {
                 if !ev.id_generated {
-                    let earlier = my_known
-                        .get(ev.id.as_str())
-                        .or_else(|| known.get(&ev.id));
+                    let earlier = my_known.get(ev.id.as_str()).or_else(|| known.get(&ev.id));
                     if let Some((s, content_hash)) = earlier {
                         if content_hash.as_slice() != ev.content_hash.as_slice() {
                             failed = Some(StoreError::IdConflict {
@@ -1089,8 +1094,10 @@ impl Inner {
 async fn read_purge_state<C: GenericClient>(c: &C, org_id: i64) -> StoreResult<Option<PurgeState>> {
     let row = c
         .query_opt(
-            &c.prepare_cached("SELECT cut_seq, prev_hash, peaks FROM purge_state WHERE org_id = $1")
-                .await?,
+            &c.prepare_cached(
+                "SELECT cut_seq, prev_hash, peaks FROM purge_state WHERE org_id = $1",
+            )
+            .await?,
             &[&org_id],
         )
         .await?;
@@ -1368,8 +1375,7 @@ impl Store for PostgresStore {
                 &[&org.id, &actor_ids],
             )
             .await?;
-        let found: HashMap<String, String> =
-            rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        let found: HashMap<String, String> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
         Ok(actor_ids
             .iter()
             .filter_map(|id| found.get(id).map(|n| (id.clone(), n.clone())))
@@ -1608,7 +1614,9 @@ impl Store for PostgresStore {
             )
             .await?
             .is_some_and(|r| r.get::<_, bool>(0));
-        let old_cut = read_purge_state(&tx, org_id).await?.map_or(0, |p| p.cut_seq);
+        let old_cut = read_purge_state(&tx, org_id)
+            .await?
+            .map_or(0, |p| p.cut_seq);
         if hold {
             return Ok(Purged {
                 events: 0,
@@ -1721,4 +1729,3 @@ impl Store for PostgresStore {
         Ok(())
     }
 }
-

@@ -13,6 +13,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: Client,
     pub _dir: tempfile::TempDir,
+    pub _schema: Option<crate::pg::PgSchema>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -30,15 +31,29 @@ pub struct OrgKeys {
     pub write: String,
 }
 
-pub async fn spawn_app() -> TestApp {
+/// Which store the suite's servers use: each test target that includes this file says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A server on this target's backend; `None` when that backend is PostgreSQL and
+/// `AUDITLOG_TEST_POSTGRES_URL` is not set (the test then returns: skipped).
+pub async fn spawn_app() -> Option<TestApp> {
     spawn_app_with(Limits::default()).await
 }
 
-pub async fn spawn_app_with(limits: Limits) -> TestApp {
+pub async fn spawn_app_with(limits: Limits) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("tempdir");
+    let schema = match crate::BACKEND {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(crate::pg::schema().await?),
+    };
     let config = ServerConfig {
         operator_token: Some(OPERATOR.into()),
         limits,
+        database: schema.as_ref().map(|s| s.url()),
         ..ServerConfig::new("127.0.0.1:0", dir.path())
     };
     let bound = bind(&config).await.expect("server binds");
@@ -47,12 +62,13 @@ pub async fn spawn_app_with(limits: Limits) -> TestApp {
     tokio::spawn(bound.serve(async {
         let _ = rx.await;
     }));
-    TestApp {
+    Some(TestApp {
         addr,
         client: Client::new(),
         _dir: dir,
+        _schema: schema,
         shutdown: Some(tx),
-    }
+    })
 }
 
 impl TestApp {

@@ -17,10 +17,7 @@ impl PgSchema {
     /// The database URL with this schema first on the search path.
     pub fn url(&self) -> String {
         let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!(
-            "{}{sep}options=-c%20search_path%3D{}",
-            self.base, self.name
-        )
+        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.name)
     }
 }
 
