@@ -1,8 +1,11 @@
 //! Benchmark harness (not a test): starts the real server in-process on a temporary SQLite
-//! file and drives it over HTTP on loopback, printing throughput and latency.
+//! file (or a fresh schema of a PostgreSQL database) and drives it over HTTP on loopback,
+//! printing throughput and latency.
 //!
 //!   cargo run --release --bin auditlog-bench -- ingest
 //!   cargo run --release --bin auditlog-bench -- query --events 1000000
+//!   cargo run --release --bin auditlog-bench -- --database postgres://postgres@127.0.0.1/test ingest
+//!   cargo run --release --bin auditlog-bench -- --database postgres://postgres@127.0.0.1/test baseline
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -24,6 +27,13 @@ struct Cli {
     /// Data directory (default: a fresh temporary directory).
     #[arg(long, global = true)]
     data_dir: Option<std::path::PathBuf>,
+    /// Run on this PostgreSQL database (`postgres://...`) instead of SQLite, in a fresh schema
+    /// dropped afterwards (or in --pg-schema, kept, to reuse loaded data).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// PostgreSQL schema to use and keep.
+    #[arg(long, global = true)]
+    pg_schema: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -54,6 +64,20 @@ enum Cmd {
         #[arg(long, default_value_t = 200)]
         requests: usize,
     },
+    /// The naive way, for comparison (PostgreSQL only): an HTTP endpoint that INSERTs each
+    /// event into a table with a JSONB column, one transaction per request, plus the
+    /// same summary and first-page questions asked of that table.
+    Baseline {
+        #[arg(long, default_value_t = 200_000)]
+        batched_events: usize,
+        #[arg(long, default_value_t = 50_000)]
+        single_events: usize,
+        /// Events loaded for the query comparison.
+        #[arg(long, default_value_t = 1_000_000)]
+        query_events: usize,
+        #[arg(long, default_value_t = 50)]
+        requests: usize,
+    },
     /// First page of GET /v1/events with filters over a large org.
     Query {
         #[arg(long, default_value_t = 1_000_000)]
@@ -63,7 +87,57 @@ enum Cmd {
     },
 }
 
+#[path = "bench/baseline.rs"]
+mod baseline;
+
 const OPERATOR: &str = "bench-operator-token-0123456789";
+
+/// A PostgreSQL schema for one benchmark run.
+struct PgBench {
+    base: String,
+    schema: String,
+    keep: bool,
+}
+
+impl PgBench {
+    async fn new(base: &str, schema: Option<String>) -> anyhow::Result<PgBench> {
+        let keep = schema.is_some();
+        let schema = schema.unwrap_or_else(|| {
+            format!("bench_{}", auditlog::model::time::now_micros() / 1_000_000)
+        });
+        let (client, conn) = tokio_postgres::connect(base, tokio_postgres::NoTls).await?;
+        tokio::spawn(conn);
+        client
+            .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+            .await?;
+        Ok(PgBench {
+            base: base.to_string(),
+            schema,
+            keep,
+        })
+    }
+
+    fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!(
+            "{}{sep}options=-c%20search_path%3D{}",
+            self.base, self.schema
+        )
+    }
+
+    async fn finish(&self) {
+        if self.keep {
+            return;
+        }
+        if let Ok((client, conn)) = tokio_postgres::connect(&self.base, tokio_postgres::NoTls).await
+        {
+            tokio::spawn(conn);
+            let _ = client
+                .batch_execute(&format!("DROP SCHEMA {} CASCADE", self.schema))
+                .await;
+        }
+    }
+}
 
 struct Lat(Vec<Duration>);
 
@@ -101,6 +175,7 @@ fn synthetic(catalog: &Catalog, actions: &[String], n: usize, occurred_at: Optio
 
 async fn start(
     data_dir: Option<std::path::PathBuf>,
+    database: Option<String>,
 ) -> anyhow::Result<(
     String,
     auditlog::service::Service,
@@ -115,6 +190,7 @@ async fn start(
     };
     let config = ServerConfig {
         operator_token: Some(OPERATOR.into()),
+        database,
         ..ServerConfig::new("127.0.0.1:0", &dir)
     };
     let bound = bind(&config).await?;
@@ -252,8 +328,59 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let catalog = Catalog::builtin();
     let actions: Vec<String> = catalog.actions().map(|a| a.name.clone()).collect();
-    let (url, service, _tmp) = start(cli.data_dir).await?;
-    match cli.cmd {
+    let pg = match &cli.database {
+        Some(url) if url.starts_with("postgres") => Some(PgBench::new(url, cli.pg_schema).await?),
+        _ => None,
+    };
+    if let Cmd::Baseline {
+        batched_events,
+        single_events,
+        query_events,
+        requests,
+    } = cli.cmd
+    {
+        let Some(pg) = &pg else {
+            anyhow::bail!("baseline needs --database postgres://...");
+        };
+        let r = baseline::run(
+            &pg.url(),
+            catalog,
+            &actions,
+            batched_events,
+            single_events,
+            query_events,
+            requests,
+        )
+        .await;
+        pg.finish().await;
+        return r;
+    }
+    let database = match &pg {
+        Some(p) => Some(p.url()),
+        None => cli.database.clone(),
+    };
+    println!(
+        "store: {}",
+        if pg.is_some() { "PostgreSQL" } else { "SQLite" }
+    );
+    let (url, service, _tmp) = start(cli.data_dir, database).await?;
+    let result = bench(cli.cmd, catalog, &actions, &url, &service).await;
+    if let Some(pg) = &pg {
+        pg.finish().await;
+    }
+    result
+}
+
+async fn bench(
+    cmd: Cmd,
+    catalog: &'static Catalog,
+    actions: &[String],
+    url: &str,
+    service: &auditlog::service::Service,
+) -> anyhow::Result<()> {
+    let (url, service, actions) = (url.to_string(), service.clone(), actions.to_vec());
+    match cmd {
+        Cmd::Baseline { .. } => anyhow::bail!("baseline is run by main"),
         Cmd::Ingest {
             batched_events,
             single_events,

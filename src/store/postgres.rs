@@ -205,9 +205,14 @@ struct Pending {
 #[derive(Default)]
 struct OrgQueue {
     pending: Vec<Pending>,
-    /// A leader task is committing this org's queue.
-    running: bool,
+    /// Leader tasks committing this org's queue (at most [`LEADERS_PER_ORG`]).
+    running: usize,
 }
+
+/// Group commits of one org in flight per node. They take turns on the org's row lock, but
+/// the next group's connection, `BEGIN` and lock request overlap the previous one's commit
+/// and replies, so a busy org's groups do not alternate between large and tiny.
+const LEADERS_PER_ORG: usize = 2;
 
 struct Inner {
     pool: Pool,
@@ -761,94 +766,103 @@ impl Deltas {
             .or_default() += 1;
     }
 
-    /// Writes (`sign` 1) or takes back (`sign` -1) the deltas.
+    /// Writes (`sign` 1) or takes back (`sign` -1) the deltas: four statements, pipelined.
     async fn write<C: GenericClient>(&self, c: &C, org_id: i64, sign: i64) -> StoreResult<()> {
-        if !self.action.is_empty() {
-            let (mut g, mut b, mut a, mut n) = (vec![], vec![], vec![], vec![]);
-            for ((grain, bucket, action), k) in &self.action {
-                g.push(*grain);
-                b.push(*bucket);
-                a.push(action.as_str());
-                n.push(k * sign);
+        let (mut g1, mut b1, mut a1, mut n1) = (vec![], vec![], vec![], vec![]);
+        for ((grain, bucket, action), k) in &self.action {
+            g1.push(*grain);
+            b1.push(*bucket);
+            a1.push(action.as_str());
+            n1.push(k * sign);
+        }
+        let (mut g2, mut b2, mut t2, mut i2, mut v2, mut n2) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        for ((grain, bucket, at, aid, via), k) in &self.actor {
+            g2.push(*grain);
+            b2.push(*bucket);
+            t2.push(at.as_str());
+            i2.push(aid.as_str());
+            v2.push(via.as_str());
+            n2.push(k * sign);
+        }
+        let (mut b3, mut t3, mut i3, mut v3, mut a3, mut n3) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        for ((bucket, at, aid, via, action), k) in &self.full {
+            b3.push(*bucket);
+            t3.push(at.as_str());
+            i3.push(aid.as_str());
+            v3.push(via.as_str());
+            a3.push(action.as_str());
+            n3.push(k * sign);
+        }
+        let (mut i4, mut name4, mut seen4) = (vec![], vec![], vec![]);
+        if sign > 0 {
+            for (aid, (t, by)) in &self.actors {
+                i4.push(aid.as_str());
+                name4.push(by.as_str());
+                seen4.push(*t);
             }
-            c.execute(
-                &c.prepare_cached(
+        }
+        let action = async {
+            if g1.is_empty() {
+                return Ok(0);
+            }
+            let st = c
+                .prepare_cached(
                     "INSERT INTO rollup_action (org_id, grain, bucket, action, n)
                      SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BIGINT[])
                      ON CONFLICT (org_id, grain, bucket, action)
                      DO UPDATE SET n = rollup_action.n + excluded.n",
                 )
-                .await?,
-                &[&org_id, &g, &b, &a, &n],
-            )
-            .await?;
-        }
-        if !self.actor.is_empty() {
-            let (mut g, mut b, mut t, mut i, mut v, mut n) =
-                (vec![], vec![], vec![], vec![], vec![], vec![]);
-            for ((grain, bucket, at, aid, via), k) in &self.actor {
-                g.push(*grain);
-                b.push(*bucket);
-                t.push(at.as_str());
-                i.push(aid.as_str());
-                v.push(via.as_str());
-                n.push(k * sign);
+                .await?;
+            c.execute(&st, &[&org_id, &g1, &b1, &a1, &n1]).await
+        };
+        let actor = async {
+            if g2.is_empty() {
+                return Ok(0);
             }
-            c.execute(
-                &c.prepare_cached(
+            let st = c
+                .prepare_cached(
                     "INSERT INTO rollup_actor (org_id, grain, bucket, actor_type, actor_id, via_type, n)
                      SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[])
                      ON CONFLICT (org_id, grain, bucket, actor_type, actor_id, via_type)
                      DO UPDATE SET n = rollup_actor.n + excluded.n",
                 )
-                .await?,
-                &[&org_id, &g, &b, &t, &i, &v, &n],
-            )
-            .await?;
-        }
-        if !self.full.is_empty() {
-            let (mut b, mut t, mut i, mut v, mut a, mut n) =
-                (vec![], vec![], vec![], vec![], vec![], vec![]);
-            for ((bucket, at, aid, via, action), k) in &self.full {
-                b.push(*bucket);
-                t.push(at.as_str());
-                i.push(aid.as_str());
-                v.push(via.as_str());
-                a.push(action.as_str());
-                n.push(k * sign);
+                .await?;
+            c.execute(&st, &[&org_id, &g2, &b2, &t2, &i2, &v2, &n2])
+                .await
+        };
+        let full = async {
+            if b3.is_empty() {
+                return Ok(0);
             }
-            c.execute(
-                &c.prepare_cached(
+            let st = c
+                .prepare_cached(
                     "INSERT INTO rollup_actor_action (org_id, bucket, actor_type, actor_id, via_type, action, n)
                      SELECT $1, * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[])
                      ON CONFLICT (org_id, bucket, actor_type, actor_id, via_type, action)
                      DO UPDATE SET n = rollup_actor_action.n + excluded.n",
                 )
-                .await?,
-                &[&org_id, &b, &t, &i, &v, &a, &n],
-            )
-            .await?;
-        }
-        if sign > 0 && !self.actors.is_empty() {
-            let (mut i, mut name, mut seen) = (vec![], vec![], vec![]);
-            for (aid, (t, by)) in &self.actors {
-                i.push(aid.as_str());
-                name.push(by.as_str());
-                seen.push(*t);
+                .await?;
+            c.execute(&st, &[&org_id, &b3, &t3, &i3, &v3, &a3, &n3])
+                .await
+        };
+        let actors = async {
+            if i4.is_empty() {
+                return Ok(0);
             }
-            c.execute(
-                &c.prepare_cached(
+            let st = c
+                .prepare_cached(
                     "INSERT INTO actors (org_id, actor_id, performed_by, seen_at)
                      SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BIGINT[])
                      ON CONFLICT (org_id, actor_id) DO UPDATE
                      SET performed_by = excluded.performed_by, seen_at = excluded.seen_at
                      WHERE excluded.seen_at >= actors.seen_at",
                 )
-                .await?,
-                &[&org_id, &i, &name, &seen],
-            )
-            .await?;
-        }
+                .await?;
+            c.execute(&st, &[&org_id, &i4, &name4, &seen4]).await
+        };
+        futures_util::try_join!(action, actor, full, actors)?;
         Ok(())
     }
 }
@@ -863,8 +877,10 @@ impl Inner {
                 };
                 let q = queues.entry(org_id).or_default();
                 if q.pending.is_empty() {
-                    q.running = false;
-                    queues.remove(&org_id);
+                    q.running -= 1;
+                    if q.running == 0 {
+                        queues.remove(&org_id);
+                    }
                     return;
                 }
                 let mut count = 0;
@@ -905,23 +921,6 @@ impl Inner {
     ) -> StoreResult<Vec<StoreResult<Vec<Appended>>>> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        let row = tx
-            .query_opt(
-                &tx.prepare_cached(
-                    "SELECT seq, hash, peaks FROM org_heads WHERE org_id = $1 FOR UPDATE",
-                )
-                .await?,
-                &[&org_id],
-            )
-            .await?
-            .ok_or_else(|| StoreError::Internal(format!("org {org_id} has no head row")))?;
-        let seq = row.get::<_, i64>(0) as u64;
-        let mut head = Head {
-            seq,
-            hash: hash32(row.get(1), "head hash")?,
-            tree: CompactRange::from_parts(seq, unpack_peaks(row.get(2))?)
-                .map_err(StoreError::Internal)?,
-        };
         // ids sent before, by this group's requests or earlier ones
         let ids: Vec<&str> = group
             .iter()
@@ -929,20 +928,39 @@ impl Inner {
             .filter(|e| !e.id_generated)
             .map(|e| e.id.as_str())
             .collect();
-        let mut known: HashMap<String, (u64, Vec<u8>)> = HashMap::new();
-        if !ids.is_empty() {
-            let rows = tx
-                .query(
-                    &tx.prepare_cached(
-                        "SELECT id, seq, content_hash FROM events WHERE org_id = $1 AND id = ANY($2)",
-                    )
-                    .await?,
-                    &[&org_id, &ids],
+        // pipelined: the lookup runs after the lock is granted, so it sees every earlier commit
+        let lock = async {
+            let st = tx
+                .prepare_cached(
+                    "SELECT seq, hash, peaks FROM org_heads WHERE org_id = $1 FOR UPDATE",
                 )
                 .await?;
-            for r in rows {
-                known.insert(r.get(0), (r.get::<_, i64>(1) as u64, r.get(2)));
+            tx.query_opt(&st, &[&org_id]).await
+        };
+        let lookup = async {
+            if ids.is_empty() {
+                return Ok(Vec::new());
             }
+            let st = tx
+                .prepare_cached(
+                    "SELECT id, seq, content_hash FROM events WHERE org_id = $1 AND id = ANY($2)",
+                )
+                .await?;
+            tx.query(&st, &[&org_id, &ids]).await
+        };
+        let (row, found) = futures_util::try_join!(lock, lookup)?;
+        let row =
+            row.ok_or_else(|| StoreError::Internal(format!("org {org_id} has no head row")))?;
+        let seq = row.get::<_, i64>(0) as u64;
+        let mut head = Head {
+            seq,
+            hash: hash32(row.get(1), "head hash")?,
+            tree: CompactRange::from_parts(seq, unpack_peaks(row.get(2))?)
+                .map_err(StoreError::Internal)?,
+        };
+        let mut known: HashMap<String, (u64, Vec<u8>)> = HashMap::new();
+        for r in found {
+            known.insert(r.get(0), (r.get::<_, i64>(1) as u64, r.get(2)));
         }
         let recorded_at = now_micros();
         let recorded_text = crate::model::time::format_micros(recorded_at);
@@ -1036,55 +1054,68 @@ impl Inner {
             results.push(Ok(out));
         }
         if !cols.seq.is_empty() {
-            tx.execute(
-                &tx.prepare_cached(
-                    "INSERT INTO events (org_id, seq, id, occurred_at, recorded_at, action, entity_id,
-                                         actor_type, actor_id, via_type, content_hash, hash, body)
-                     SELECT $1, s, i, o, $2, a, e, at, ai, v, ch, h, b
-                     FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[],
-                                 $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[], $13::TEXT[])
-                          AS t(s, i, o, a, e, at, ai, v, ch, h, b)",
-                )
-                .await?,
-                &[
-                    &org_id,
-                    &recorded_at,
-                    &cols.seq,
-                    &cols.id,
-                    &cols.occurred_at,
-                    &cols.action,
-                    &cols.entity_id,
-                    &cols.actor_type,
-                    &cols.actor_id,
-                    &cols.via_type,
-                    &cols.content_hash,
-                    &cols.hash,
-                    &cols.body,
-                ],
-            )
-            .await?;
-            if !nodes.0.is_empty() {
+            // all independent: pipelined on the connection, one round trip for the lot
+            let peaks: Vec<u8> = head.tree.peaks().iter().flatten().copied().collect();
+            let head_seq = head.seq as i64;
+            let events = async {
+                let st = tx
+                    .prepare_cached(
+                        "INSERT INTO events (org_id, seq, id, occurred_at, recorded_at, action, entity_id,
+                                             actor_type, actor_id, via_type, content_hash, hash, body)
+                         SELECT $1, s, i, o, $2, a, e, at, ai, v, ch, h, b
+                         FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[],
+                                     $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[], $13::TEXT[])
+                              AS t(s, i, o, a, e, at, ai, v, ch, h, b)",
+                    )
+                    .await?;
                 tx.execute(
-                    &tx.prepare_cached(
+                    &st,
+                    &[
+                        &org_id,
+                        &recorded_at,
+                        &cols.seq,
+                        &cols.id,
+                        &cols.occurred_at,
+                        &cols.action,
+                        &cols.entity_id,
+                        &cols.actor_type,
+                        &cols.actor_id,
+                        &cols.via_type,
+                        &cols.content_hash,
+                        &cols.hash,
+                        &cols.body,
+                    ],
+                )
+                .await
+                .map_err(StoreError::from)
+            };
+            let merkle = async {
+                if nodes.0.is_empty() {
+                    return Ok(0);
+                }
+                let st = tx
+                    .prepare_cached(
                         "INSERT INTO merkle_nodes (org_id, level, idx, hash)
                          SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::BYTEA[])",
                     )
-                    .await?,
-                    &[&org_id, &nodes.0, &nodes.1, &nodes.2],
-                )
-                .await?;
-            }
+                    .await?;
+                tx.execute(&st, &[&org_id, &nodes.0, &nodes.1, &nodes.2])
+                    .await
+                    .map_err(StoreError::from)
+            };
+            let new_head = async {
+                let st = tx
+                    .prepare_cached(
+                        "UPDATE org_heads SET seq = $2, hash = $3, peaks = $4 WHERE org_id = $1",
+                    )
+                    .await?;
+                tx.execute(&st, &[&org_id, &head_seq, &head.hash.as_slice(), &peaks])
+                    .await
+                    .map_err(StoreError::from)
+            };
             // rollups in the same transaction: counts and events can never disagree
-            deltas.write(&tx, org_id, 1).await?;
-            let peaks: Vec<u8> = head.tree.peaks().iter().flatten().copied().collect();
-            tx.execute(
-                &tx.prepare_cached(
-                    "UPDATE org_heads SET seq = $2, hash = $3, peaks = $4 WHERE org_id = $1",
-                )
-                .await?,
-                &[&org_id, &(head.seq as i64), &head.hash.as_slice(), &peaks],
-            )
-            .await?;
+            let rollups = async { deltas.write(&tx, org_id, 1).await.map(|()| 0) };
+            futures_util::try_join!(events, merkle, rollups, new_head)?;
         }
         tx.commit().await?;
         Ok(results)
@@ -1302,7 +1333,11 @@ impl Store for PostgresStore {
                 .map_err(|_| StoreError::Internal("append queue poisoned".into()))?;
             let q = queues.entry(org.id).or_default();
             q.pending.push(Pending { events, reply });
-            !std::mem::replace(&mut q.running, true)
+            let lead = q.running < LEADERS_PER_ORG;
+            if lead {
+                q.running += 1;
+            }
+            lead
         };
         if lead {
             // a task of its own: the group commits even if this request is dropped
