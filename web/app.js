@@ -435,7 +435,8 @@
   function drawChart(h) {
     const chart = $("chart"), legend = $("legend");
     clear(chart); clear(legend);
-    const W = 1000, H = 200, L = 44, B = 26, T = 8;
+    // draw in the container's own pixels, so that labels keep their size on a phone
+    const W = Math.max(300, Math.round(chart.clientWidth || 1000)), H = 200, L = 44, B = 26, T = 8;
     const buckets = h.buckets;
     if (!buckets.length || h.total === 0) {
       chart.append(el("p", { class: "state", text: "No events in this range to chart." }));
@@ -453,7 +454,7 @@
       t.textContent = String(Math.round((max * i) / 4));
       s.append(t);
     }
-    const every = Math.max(1, Math.ceil(buckets.length / 10));
+    const every = Math.max(1, Math.ceil(buckets.length / Math.max(3, Math.floor((W - L) / 80))));
     buckets.forEach((b, i) => {
       let y = H - B;
       const x = L + i * bw + Math.min(2, bw * 0.1);

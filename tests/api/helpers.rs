@@ -35,12 +35,17 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(limits: Limits) -> TestApp {
+    spawn_app_configured(|c| c.limits = limits).await
+}
+
+/// Starts the server with the test defaults changed by `configure`.
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = ServerConfig {
+    let mut config = ServerConfig {
         operator_token: Some(OPERATOR.into()),
-        limits,
         ..ServerConfig::new("127.0.0.1:0", dir.path())
     };
+    configure(&mut config);
     let bound = bind(&config).await.expect("server binds");
     let addr = bound.addr;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

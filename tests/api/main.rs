@@ -9,3 +9,4 @@ mod ingest;
 mod integrity;
 mod query;
 mod reports;
+mod web;
