@@ -66,8 +66,10 @@
       if (t) q.set("token", t);
     }
     for (const k of STATE_KEYS) {
-      if (s[k] && !(k === "from" || k === "to") ) q.set(k, s[k]);
-      if ((k === "from" || k === "to") && s.preset === "custom" && s[k]) q.set(k, s[k]);
+      if (!s[k]) continue;
+      // a preset is relative to now: only a custom range keeps dates in the link
+      if ((k === "from" || k === "to") && s.preset !== "custom") continue;
+      q.set(k, s[k]);
     }
     return location.pathname + "?" + q.toString();
   }
@@ -287,7 +289,9 @@
       const set = new Set(["UTC", browserZone()].concat(zones));
       for (const z of set) tz.append(el("option", { value: z, text: z }));
     }
-    fillSelect($("f-verb"), catalog.verbs.map((v) => [v.name, v.label + " (" + v.name + ")"]), "Any action");
+    // "Added (created)": the catalog's verb in brackets where its label says it differently
+    const verbText = (v) => v.label.toLowerCase() === v.name.replace(/_/g, " ") ? v.label : `${v.label} (${v.name})`;
+    fillSelect($("f-verb"), catalog.verbs.map((v) => [v.name, verbText(v)]), "Any action");
     fillSelect($("f-entity-type"), catalog.entity_types.map((e) => [e.name, e.label]), "Any entity type");
   }
 
