@@ -446,7 +446,8 @@
       chart.append(el("p", { class: "state", text: "No events in this range to chart." }));
       return;
     }
-    const max = Math.max(1, ...buckets.map((b) => b.total));
+    // a multiple of 4, so that the 4 grid lines fall on whole numbers
+    const max = Math.max(4, Math.ceil(Math.max(...buckets.map((b) => b.total)) / 4) * 4);
     const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", "aria-hidden": "true" });
     const bw = (W - L) / buckets.length;
     const color = {};
@@ -561,7 +562,7 @@
       el("td", { "data-label": "Occurred At" }, open),
       el("td", { "data-label": "Entity Type", text: label.entity(e.entity.type) }),
       name,
-      el("td", { "data-label": "Action" },
+      el("td", { "data-label": "Action", class: "action-cell" },
         el("span", { text: label.verb(e.action.slice(e.action.indexOf(".") + 1)) }),
         el("span", { class: "sub mono", text: e.action })),
       el("td", { "data-label": "Performed By", class: "performed-by", text: performedBy(e.actor, e.via) }));
