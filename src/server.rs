@@ -8,6 +8,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::service::integrity::Signer;
+use crate::service::viewer::ViewerSecret;
 use crate::service::{Limits, Service};
 use crate::store::Store;
 use crate::store::postgres::PostgresStore;
@@ -34,6 +35,8 @@ pub struct ServerConfig {
     pub default_retention_days: Option<u32>,
     /// How often the background purge runs.
     pub purge_interval: std::time::Duration,
+    /// Origins allowed to frame `/embed` (CSP `frame-ancestors`); empty: none.
+    pub embed_origins: Vec<String>,
 }
 
 impl ServerConfig {
@@ -51,6 +54,7 @@ impl ServerConfig {
             checkpoint_every: 10_000,
             default_retention_days: None,
             purge_interval: std::time::Duration::from_secs(3600),
+            embed_origins: Vec::new(),
         }
     }
 }
@@ -66,6 +70,14 @@ pub fn signer(config: &ServerConfig) -> anyhow::Result<Signer> {
         }
     };
     Signer::load_or_create(&config.log_name, &path).map_err(|e| anyhow::anyhow!(e))
+}
+
+/// Loads (or creates) the secret that signs viewer tokens: `<data-dir>/viewer-token.key`.
+pub fn viewer_secret(config: &ServerConfig) -> anyhow::Result<ViewerSecret> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    ViewerSecret::load_or_create(&config.data_dir.join("viewer-token.key"))
+        .map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Opens the store named by the config: SQLite in the data dir unless `database` says
@@ -130,7 +142,9 @@ pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
     let service = Service::new(store, config.limits, config.operator_token.as_deref())
         .with_default_retention(config.default_retention_days)
         .with_signer(signer(config)?)
-        .await?;
+        .await?
+        .with_viewer_secret(viewer_secret(config)?)
+        .with_embed_origins(config.embed_origins.clone());
     let mut bound = bind_service(&config.listen, service).await?;
     bound.checkpoints = Some((config.checkpoint_interval, config.checkpoint_every));
     bound.purge_interval = Some(config.purge_interval);

@@ -42,6 +42,8 @@ impl From<ServiceError> for ApiError {
         let (status, code, details) = match e {
             E::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", None),
             E::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
+            E::TokenExpired(_) => (StatusCode::UNAUTHORIZED, "token_expired", None),
+            E::TokenInvalid(_) => (StatusCode::UNAUTHORIZED, "token_invalid", None),
             E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
             E::InvalidRequest { details, .. } => {
                 (StatusCode::BAD_REQUEST, "invalid_request", details)

@@ -5,6 +5,8 @@ pub mod error;
 mod events;
 mod integrity;
 mod orgs;
+mod viewer;
+mod web;
 
 use std::time::Duration;
 
@@ -57,6 +59,9 @@ pub fn router(service: Service) -> Router {
             get(orgs::list_keys).post(orgs::create_key),
         )
         .route("/v1/orgs/{slug}/keys/{key_id}", delete(orgs::revoke_key))
+        .route("/v1/viewer-tokens", axum::routing::post(viewer::mint))
+        .route("/v1/whoami", get(viewer::whoami))
+        .merge(web::routes())
         .fallback(|| async { ApiError::not_found_route() })
         .layer(axum::middleware::map_response(json_errors))
         // The ingest handler enforces its own limit with a JSON error; this is the backstop.

@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// How often the retention purge runs, in seconds.
     #[arg(long, env = "AUDITLOG_PURGE_INTERVAL_SECS", default_value_t = 3600)]
     pub purge_interval_secs: u64,
+    /// Origins allowed to show the Audit Log page in a frame (`/embed`), comma-separated,
+    /// e.g. `https://helpdesk.example.com`. Default: none may frame it.
+    #[arg(long, env = "AUDITLOG_EMBED_ORIGINS", value_delimiter = ',')]
+    pub embed_origins: Vec<String>,
 }
 
 impl ServeArgs {
@@ -88,8 +92,33 @@ impl ServeArgs {
             checkpoint_every: self.checkpoint_every.max(1),
             default_retention_days: self.retention_days.filter(|d| *d > 0),
             purge_interval: std::time::Duration::from_secs(self.purge_interval_secs.max(1)),
+            embed_origins: embed_origins(&self.embed_origins)?,
         })
     }
+}
+
+/// Checks `--embed-origins`: each a scheme + host (+ port) origin, nothing that could
+/// break out of the CSP header.
+fn embed_origins(raw: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for o in raw.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        let o = o.trim_end_matches('/');
+        let rest = o
+            .strip_prefix("https://")
+            .or_else(|| o.strip_prefix("http://"));
+        let ok = rest.is_some_and(|r| {
+            !r.is_empty()
+                && r.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:*".contains(&b))
+        });
+        if !ok {
+            anyhow::bail!(
+                "--embed-origins: {o:?} is not an origin like https://helpdesk.example.com"
+            );
+        }
+        out.push(o.to_string());
+    }
+    Ok(out)
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {

@@ -22,6 +22,12 @@ pub enum ServiceError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// A viewer token past its expiry.
+    #[error("{0}")]
+    TokenExpired(String),
+    /// A viewer token that is malformed, altered, or whose minting key was revoked.
+    #[error("{0}")]
+    TokenInvalid(String),
     #[error("{0}")]
     NotFound(String),
     /// The request as a whole is malformed (bad JSON, bad query parameter).

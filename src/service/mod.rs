@@ -8,6 +8,8 @@ pub mod keys;
 pub mod query;
 pub mod report;
 pub mod validate;
+pub mod viewer;
+mod viewing;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -53,6 +55,14 @@ pub enum Principal {
     },
     /// The platform operator (manages orgs and keys, reads no events).
     Operator,
+    /// A viewer token (`service::viewer`): reads its org's reports, limited to
+    /// `categories` when set, until `expires_at` (Unix seconds).
+    Viewer {
+        key_id: String,
+        org: Org,
+        categories: Option<Vec<String>>,
+        expires_at: i64,
+    },
 }
 
 /// The body of an ingest request.
@@ -119,6 +129,8 @@ pub struct Service {
     auth_cache: Arc<AuthCache>,
     signer: Option<integrity::Signer>,
     default_retention_days: Option<u32>,
+    viewer_secret: Option<viewer::ViewerSecret>,
+    embed_origins: Vec<String>,
 }
 
 /// How long a verified key is trusted without asking the store again. Revocation through
@@ -154,7 +166,9 @@ impl AuthCache {
 
     fn forget_key(&self, key_id: &str) {
         if let Ok(mut map) = self.entries.lock() {
-            map.retain(|_, (p, _)| !matches!(p, Principal::Key { key_id: k, .. } if k == key_id));
+            map.retain(|_, (p, _)| {
+                !matches!(p, Principal::Key { key_id: k, .. } | Principal::Viewer { key_id: k, .. } if k == key_id)
+            });
         }
     }
 }
@@ -169,7 +183,25 @@ impl Service {
             auth_cache: Arc::default(),
             signer: None,
             default_retention_days: None,
+            viewer_secret: None,
+            embed_origins: Vec::new(),
         }
+    }
+
+    /// Accepts and mints viewer tokens signed with `secret`.
+    pub fn with_viewer_secret(mut self, secret: viewer::ViewerSecret) -> Service {
+        self.viewer_secret = Some(secret);
+        self
+    }
+
+    /// Origins allowed to embed the page in a frame (CSP `frame-ancestors` of `/embed`).
+    pub fn with_embed_origins(mut self, origins: Vec<String>) -> Service {
+        self.embed_origins = origins;
+        self
+    }
+
+    pub fn embed_origins(&self) -> &[String] {
+        &self.embed_origins
     }
 
     /// Retention for orgs that set none (`None`: keep forever).
@@ -361,6 +393,7 @@ impl Service {
         p: &Principal,
         limit: usize,
     ) -> Result<Vec<StoredCheckpoint>, ServiceError> {
+        self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
         Ok(self.store.checkpoints(org, limit).await?)
     }
@@ -373,6 +406,7 @@ impl Service {
     /// An inclusion proof for an event in the tree of `tree_size` (default: the latest
     /// checkpoint's size).
     pub async fn inclusion(&self, p: &Principal, raw_query: &str) -> Result<Value, ServiceError> {
+        self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
         let params = query::Params::parse_only(raw_query, &["event_id", "tree_size"])?;
         let id = params
@@ -426,6 +460,7 @@ impl Service {
     }
 
     pub async fn consistency(&self, p: &Principal, raw_query: &str) -> Result<Value, ServiceError> {
+        self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
         let params = query::Params::parse_only(raw_query, &["from", "to"])?;
         let num = |n: &str| -> Result<u64, ServiceError> {
@@ -464,6 +499,7 @@ impl Service {
     /// Where retention cut the caller's log, with the state kept there (for offline
     /// verification of an export that starts after the cut).
     pub async fn retention_cut(&self, p: &Principal) -> Result<Value, ServiceError> {
+        self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
         match self.store.purge_state(org).await? {
             Some(s) => Ok(integrity::cut_json(&s)),
@@ -505,6 +541,9 @@ impl Service {
         {
             return Ok(Principal::Operator);
         }
+        if viewer::is_viewer_token(token) {
+            return self.authenticate_viewer(token).await;
+        }
         if !keys::well_formed(token) {
             return Err(unauthorized());
         }
@@ -536,6 +575,10 @@ impl Service {
             ))),
             Principal::Operator => Err(ServiceError::Forbidden(
                 "the operator token manages orgs and keys; use an org API key for events".into(),
+            )),
+            Principal::Viewer { org, .. } if needed == Scope::Read => Ok(org),
+            Principal::Viewer { .. } => Err(ServiceError::Forbidden(
+                "a viewer token is read-only; it cannot do this".into(),
             )),
         }
     }
@@ -613,6 +656,7 @@ impl Service {
         raw_query: &str,
     ) -> Result<EventPage, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
+        let raw_query = &*self.scoped_query(p, raw_query)?;
         let req = query::parse_list(self.catalog, org.id, raw_query)?;
         if req.empty {
             return Ok(EventPage {
@@ -640,6 +684,7 @@ impl Service {
     /// Event Counts. `format=csv` asks for CSV.
     pub async fn summary(&self, p: &Principal, raw_query: &str) -> Result<Report, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
+        let raw_query = &*self.scoped_query(p, raw_query)?;
         let params = query::Params::parse(raw_query, &["group_by", "limit", "format"])?;
         let f = query::parse_filters(self.catalog, &params)?;
         let csv = match params.get("format") {
@@ -667,6 +712,7 @@ impl Service {
 
     pub async fn histogram(&self, p: &Principal, raw_query: &str) -> Result<Value, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
+        let raw_query = &*self.scoped_query(p, raw_query)?;
         let params = query::Params::parse(raw_query, &["interval", "stack"])?;
         let f = query::parse_filters(self.catalog, &params)?;
         report::histogram(self.store.as_ref(), self.catalog, org, &params, &f).await
@@ -676,6 +722,7 @@ impl Service {
     /// arrive on the returned channel, a page at a time.
     pub fn export(&self, p: &Principal, raw_query: &str) -> Result<Export, ServiceError> {
         let org = self.org_for(p, Scope::Read)?.clone();
+        let raw_query = &*self.scoped_query(p, raw_query)?;
         let params = query::Params::parse(raw_query, &["format"])?;
         let f = query::parse_filters(self.catalog, &params)?;
         let format = export::ExportFormat::parse(params.get("format"))?;
@@ -703,8 +750,8 @@ impl Service {
             return Err(not_found());
         }
         match self.store.get_event(org, id).await? {
-            Some(row) => Ok(row.body),
-            None => Err(not_found()),
+            Some(row) if self.may_see(p, &row.body) => Ok(row.body),
+            _ => Err(not_found()),
         }
     }
 
@@ -713,7 +760,7 @@ impl Service {
     fn require_operator(&self, p: &Principal) -> Result<(), ServiceError> {
         match p {
             Principal::Operator => Ok(()),
-            Principal::Key { .. } => Err(ServiceError::Forbidden(
+            Principal::Key { .. } | Principal::Viewer { .. } => Err(ServiceError::Forbidden(
                 "only the operator token can manage organizations".into(),
             )),
         }
@@ -735,6 +782,9 @@ impl Service {
             }
             // Another org looks exactly like a missing one.
             Principal::Key { .. } => Err(not_found()),
+            Principal::Viewer { .. } => Err(ServiceError::Forbidden(
+                "a viewer token is read-only; it cannot manage keys".into(),
+            )),
         }
     }
 

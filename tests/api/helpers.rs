@@ -45,17 +45,23 @@ pub async fn spawn_app() -> Option<TestApp> {
 }
 
 pub async fn spawn_app_with(limits: Limits) -> Option<TestApp> {
+    spawn_app_configured(|c| c.limits = limits).await
+}
+
+/// Starts the server with the test defaults changed by `configure`; `None` as for
+/// [`spawn_app`].
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut ServerConfig)) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("tempdir");
     let schema = match crate::BACKEND {
         Backend::Sqlite => None,
         Backend::Postgres => Some(crate::pg::schema().await?),
     };
-    let config = ServerConfig {
+    let mut config = ServerConfig {
         operator_token: Some(OPERATOR.into()),
-        limits,
         database: schema.as_ref().map(|s| s.url()),
         ..ServerConfig::new("127.0.0.1:0", dir.path())
     };
+    configure(&mut config);
     let bound = bind(&config).await.expect("server binds");
     let addr = bound.addr;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -14,3 +14,4 @@ mod integrity;
 mod pg;
 mod query;
 mod reports;
+mod web;

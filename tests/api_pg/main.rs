@@ -21,3 +21,5 @@ mod pg;
 mod query;
 #[path = "../api/reports.rs"]
 mod reports;
+#[path = "../api/web.rs"]
+mod web;
