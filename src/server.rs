@@ -33,6 +33,9 @@ pub struct ServerConfig {
     pub default_retention_days: Option<u32>,
     /// How often the background purge runs.
     pub purge_interval: std::time::Duration,
+    /// Start even when the store cannot guarantee durable commits (SQLite not in WAL mode
+    /// with `synchronous=FULL`); otherwise such a store refuses to start.
+    pub unsafe_allow_unsynced: bool,
 }
 
 impl ServerConfig {
@@ -50,6 +53,7 @@ impl ServerConfig {
             checkpoint_every: 10_000,
             default_retention_days: None,
             purge_interval: std::time::Duration::from_secs(3600),
+            unsafe_allow_unsynced: false,
         }
     }
 }
@@ -68,9 +72,11 @@ pub fn signer(config: &ServerConfig) -> anyhow::Result<Signer> {
 }
 
 /// Opens the store named by the config: SQLite in the data dir unless `database` says otherwise.
+/// `allow_unsynced`: see [`ServerConfig::unsafe_allow_unsynced`].
 pub fn open_store(
     data_dir: &std::path::Path,
     database: Option<&str>,
+    allow_unsynced: bool,
 ) -> anyhow::Result<Arc<dyn Store>> {
     let path = match database {
         None => {
@@ -88,7 +94,7 @@ pub fn open_store(
             ),
         },
     };
-    let store = SqliteStore::open(&path)
+    let store = SqliteStore::open_with(&path, allow_unsynced)
         .with_context(|| format!("opening SQLite database {}", path.display()))?;
     Ok(Arc::new(store))
 }
@@ -103,7 +109,11 @@ pub struct Bound {
 }
 
 pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
-    let store = open_store(&config.data_dir, config.database.as_deref())?;
+    let store = open_store(
+        &config.data_dir,
+        config.database.as_deref(),
+        config.unsafe_allow_unsynced,
+    )?;
     let service = Service::new(store, config.limits, config.operator_token.as_deref())
         .with_default_retention(config.default_retention_days)
         .with_signer(signer(config)?)

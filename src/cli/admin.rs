@@ -76,7 +76,11 @@ pub enum KeyCommand {
 }
 
 fn service(db: &DbArgs) -> anyhow::Result<Service> {
-    let store = open_store(&db.data_dir, db.database.as_deref())?;
+    let store = open_store(
+        &db.data_dir,
+        db.database.as_deref(),
+        db.unsafe_allow_unsynced,
+    )?;
     Ok(Service::new(store, Limits::default(), None))
 }
 

@@ -88,6 +88,7 @@ impl ServeArgs {
             checkpoint_every: self.checkpoint_every.max(1),
             default_retention_days: self.retention_days.filter(|d| *d > 0),
             purge_interval: std::time::Duration::from_secs(self.purge_interval_secs.max(1)),
+            unsafe_allow_unsynced: self.db.unsafe_allow_unsynced,
         })
     }
 }

@@ -242,3 +242,41 @@ fn api_key_secrets_are_never_stored_or_logged() {
         );
     }
 }
+
+/// `serve` refuses a SQLite database it cannot make durable (no WAL: the dot-file locking
+/// VFS has no shared memory) and starts on it only with `--unsafe-allow-unsynced`.
+#[test]
+fn serve_refuses_an_unsynced_database_unless_the_operator_opts_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!(
+        "sqlite:file:{}?vfs=unix-dotfile",
+        dir.path().join("a.db").display()
+    );
+    let data = dir.path().to_str().unwrap();
+    let out = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .args(["--database", &db])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to start") && err.contains("journal_mode"),
+        "{err}"
+    );
+
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .args(["--database", &db])
+        .env("AUDITLOG_UNSAFE_ALLOW_UNSYNCED", "true")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Server(child);
+    assert!(line.starts_with("auditlog listening on"), "{line:?}");
+}
