@@ -5,6 +5,7 @@
 mod auth;
 mod cli;
 mod helpers;
+mod hostile;
 mod ingest;
 mod integrity;
 mod query;
