@@ -5,11 +5,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_auditlog"))
 }
 
-fn run_ok(cmd: &mut Command) -> String {
+pub(crate) fn run_ok(cmd: &mut Command) -> String {
     let out = cmd.output().expect("runs");
     assert!(
         out.status.success(),
@@ -20,7 +20,7 @@ fn run_ok(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
-struct Server(std::process::Child);
+pub(crate) struct Server(pub(crate) std::process::Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -30,7 +30,7 @@ impl Drop for Server {
 }
 
 /// Starts `auditlog serve` on a random port; returns the process and its URL.
-fn serve(data: &str, stderr: Stdio, log: &str) -> (std::process::Child, String) {
+pub(crate) fn serve(data: &str, stderr: Stdio, log: &str) -> (std::process::Child, String) {
     let mut child = bin()
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
         .env("AUDITLOG_LOG", log)

@@ -8,5 +8,6 @@ mod helpers;
 mod hostile;
 mod ingest;
 mod integrity;
+mod logs;
 mod query;
 mod reports;
