@@ -12,3 +12,4 @@ mod integrity;
 mod logs;
 mod query;
 mod reports;
+mod torture;
