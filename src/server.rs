@@ -37,6 +37,9 @@ pub struct ServerConfig {
     pub purge_interval: std::time::Duration,
     /// Origins allowed to frame `/embed` (CSP `frame-ancestors`); empty: none.
     pub embed_origins: Vec<String>,
+    /// Start even when the store cannot guarantee durable commits (SQLite not in WAL mode
+    /// with `synchronous=FULL`); otherwise such a store refuses to start.
+    pub unsafe_allow_unsynced: bool,
 }
 
 impl ServerConfig {
@@ -55,6 +58,7 @@ impl ServerConfig {
             default_retention_days: None,
             purge_interval: std::time::Duration::from_secs(3600),
             embed_origins: Vec::new(),
+            unsafe_allow_unsynced: false,
         }
     }
 }
@@ -82,9 +86,11 @@ pub fn viewer_secret(config: &ServerConfig) -> anyhow::Result<ViewerSecret> {
 
 /// Opens the store named by the config: SQLite in the data dir unless `database` says
 /// otherwise (`sqlite:PATH`, or `postgres://...` / `postgresql://...`).
+/// `allow_unsynced`: see [`ServerConfig::unsafe_allow_unsynced`].
 pub async fn open_store(
     data_dir: &std::path::Path,
     database: Option<&str>,
+    allow_unsynced: bool,
 ) -> anyhow::Result<Arc<dyn Store>> {
     let path = match database {
         None => {
@@ -93,7 +99,7 @@ pub async fn open_store(
             data_dir.join("auditlog.db")
         }
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let store = PostgresStore::connect(url)
+            let store = PostgresStore::connect_with(url, allow_unsynced)
                 .await
                 .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(url)))?;
             return Ok(Arc::new(store));
@@ -109,7 +115,7 @@ pub async fn open_store(
             ),
         },
     };
-    let store = SqliteStore::open(&path)
+    let store = SqliteStore::open_with(&path, allow_unsynced)
         .with_context(|| format!("opening SQLite database {}", path.display()))?;
     Ok(Arc::new(store))
 }
@@ -138,7 +144,12 @@ pub struct Bound {
 }
 
 pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
-    let store = open_store(&config.data_dir, config.database.as_deref()).await?;
+    let store = open_store(
+        &config.data_dir,
+        config.database.as_deref(),
+        config.unsafe_allow_unsynced,
+    )
+    .await?;
     let service = Service::new(store, config.limits, config.operator_token.as_deref())
         .with_default_retention(config.default_retention_days)
         .with_signer(signer(config)?)

@@ -1,8 +1,9 @@
 //! `/v1/events`: ingest, list, fetch one.
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -117,9 +118,14 @@ pub async fn list(
 pub async fn get_one(
     State(service): State<Service>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
+    uri: Uri,
 ) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(_) => super::lossy_segments(&uri).pop().unwrap_or_default(),
+    };
     let body = service.get_event(&p, &id).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

@@ -108,6 +108,16 @@ pub(crate) async fn principal(service: &Service, headers: &HeaderMap) -> ApiResu
     Ok(service.authenticate(bearer).await?)
 }
 
+/// The path's segments, percent-decoded, invalid UTF-8 replaced. For handlers whose path
+/// parameter did not decode: such an id or slug names nothing that exists, so it answers
+/// like any unknown one (after authentication: 401 before 404), never with a 400.
+pub(crate) fn lossy_segments(uri: &axum::http::Uri) -> Vec<String> {
+    uri.path()
+        .split('/')
+        .map(|s| String::from_utf8_lossy(&crate::service::query::percent_decode(s)).into_owned())
+        .collect()
+}
+
 /// Errors produced by the framework itself (405, 408, 413 from an extractor) come with an
 /// empty or plain-text body: give them our JSON shape too.
 async fn json_errors(resp: Response) -> Response {

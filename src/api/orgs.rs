@@ -2,8 +2,9 @@
 //! for its own keys).
 
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -66,13 +67,32 @@ pub async fn list(State(service): State<Service>, headers: HeaderMap) -> ApiResu
     Ok(Json(json!({ "orgs": orgs })).into_response())
 }
 
+/// Path parameters; ones that do not decode to UTF-8 name nothing (404 after auth).
+fn path_params(
+    params: Result<Path<Vec<String>>, PathRejection>,
+    uri: &Uri,
+    at: &[usize],
+) -> Vec<String> {
+    match params {
+        Ok(Path(v)) => v,
+        Err(_) => {
+            let segments = super::lossy_segments(uri);
+            at.iter()
+                .map(|i| segments.get(*i).cloned().unwrap_or_default())
+                .collect()
+        }
+    }
+}
+
 pub async fn create_key(
     State(service): State<Service>,
     headers: HeaderMap,
-    Path(slug): Path<String>,
+    params: Result<Path<Vec<String>>, PathRejection>,
+    uri: Uri,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
+    let [slug] = <[String; 1]>::try_from(path_params(params, &uri, &[3])).unwrap_or_default();
     let req: CreateKey = parse_json(&body)?;
     let created = service
         .create_key(&p, &slug, req.scope, req.name.as_deref().unwrap_or(""))
@@ -83,9 +103,11 @@ pub async fn create_key(
 pub async fn list_keys(
     State(service): State<Service>,
     headers: HeaderMap,
-    Path(slug): Path<String>,
+    params: Result<Path<Vec<String>>, PathRejection>,
+    uri: Uri,
 ) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
+    let [slug] = <[String; 1]>::try_from(path_params(params, &uri, &[3])).unwrap_or_default();
     let keys = service.list_keys(&p, &slug).await?;
     Ok(Json(json!({ "keys": keys })).into_response())
 }
@@ -93,9 +115,12 @@ pub async fn list_keys(
 pub async fn revoke_key(
     State(service): State<Service>,
     headers: HeaderMap,
-    Path((slug, key_id)): Path<(String, String)>,
+    params: Result<Path<Vec<String>>, PathRejection>,
+    uri: Uri,
 ) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
+    let [slug, key_id] =
+        <[String; 2]>::try_from(path_params(params, &uri, &[3, 5])).unwrap_or_default();
     service.revoke_key(&p, &slug, &key_id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

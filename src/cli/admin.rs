@@ -76,7 +76,12 @@ pub enum KeyCommand {
 }
 
 async fn service(db: &DbArgs) -> anyhow::Result<Service> {
-    let store = open_store(&db.data_dir, db.database.as_deref()).await?;
+    let store = open_store(
+        &db.data_dir,
+        db.database.as_deref(),
+        db.unsafe_allow_unsynced,
+    )
+    .await?;
     Ok(Service::new(store, Limits::default(), None))
 }
 

@@ -61,6 +61,10 @@ pub struct DbArgs {
     /// one database) or `sqlite:PATH`.
     #[arg(long, env = "AUDITLOG_DATABASE_URL")]
     pub database: Option<String>,
+    /// Start even if SQLite cannot run in WAL mode with synchronous=FULL (acknowledged events
+    /// may be lost on a crash). For throwaway instances only.
+    #[arg(long, env = "AUDITLOG_UNSAFE_ALLOW_UNSYNCED")]
+    pub unsafe_allow_unsynced: bool,
 }
 
 pub fn main() -> ExitCode {

@@ -93,6 +93,7 @@ impl ServeArgs {
             default_retention_days: self.retention_days.filter(|d| *d > 0),
             purge_interval: std::time::Duration::from_secs(self.purge_interval_secs.max(1)),
             embed_origins: embed_origins(&self.embed_origins)?,
+            unsafe_allow_unsynced: self.db.unsafe_allow_unsynced,
         })
     }
 }

@@ -140,7 +140,12 @@ pub async fn verify(a: VerifyArgs, out: &mut impl Write) -> anyhow::Result<ExitC
             "give --org SLUG (verify in the database) or --file EXPORT --public-key KEY (offline)"
         );
     };
-    let store = open_store(&a.db.data_dir, a.db.database.as_deref()).await?;
+    let store = open_store(
+        &a.db.data_dir,
+        a.db.database.as_deref(),
+        a.db.unsafe_allow_unsynced,
+    )
+    .await?;
     let org = store
         .get_org(slug)
         .await?
@@ -301,7 +306,12 @@ pub struct PurgeArgs {
 }
 
 pub async fn purge(a: PurgeArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    let store = open_store(&a.db.data_dir, a.db.database.as_deref()).await?;
+    let store = open_store(
+        &a.db.data_dir,
+        a.db.database.as_deref(),
+        a.db.unsafe_allow_unsynced,
+    )
+    .await?;
     let org = store
         .get_org(&a.org)
         .await?

@@ -928,8 +928,9 @@ fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError>
                 Ok(items.into_iter().map(RawValue::get).collect())
             }
             Some(b'{') => {
-                let top: BTreeMap<Cow<'_, str>, &RawValue> =
+                let top: TopMembers<'_> =
                     serde_json::from_str(text).map_err(|e| malformed(e, 0))?;
+                let top = top.0;
                 match top.get("events") {
                     None => Ok(vec![text]),
                     Some(_) if top.len() != 1 => Err(ServiceError::invalid(
@@ -954,5 +955,39 @@ fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError>
                 ))
             }
         },
+    }
+}
+
+/// The members of a top-level JSON object, unparsed. `events` given twice is an error: with
+/// `{"events": [a], "events": [b]}` one reader would store `a` and another `b`. (Other
+/// repeated members are left to event validation, which names them.)
+struct TopMembers<'a>(BTreeMap<Cow<'a, str>, &'a RawValue>);
+
+impl<'de> serde::Deserialize<'de> for TopMembers<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = TopMembers<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    let value: &'de RawValue = map.next_value()?;
+                    if key == "events" && out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate member {key:?}"
+                        )));
+                    }
+                    out.insert(key, value);
+                }
+                Ok(TopMembers(out))
+            }
+        }
+        d.deserialize_map(Visit)
     }
 }

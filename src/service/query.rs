@@ -119,6 +119,44 @@ fn parse_bound(
     })
 }
 
+/// Percent-decodes `raw` into bytes. A `%` not followed by two hex digits stays literal
+/// (as browsers and the WHATWG URL standard treat it).
+pub fn percent_decode(raw: &str) -> Vec<u8> {
+    let b = raw.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Splits a query string into pairs. Percent escapes that decode to invalid UTF-8 are a
+/// `400`: decoding them lossily would silently filter on a value the client never sent.
+fn decode_query(raw: &str) -> Result<Vec<(String, String)>, ServiceError> {
+    if std::str::from_utf8(&percent_decode(raw)).is_err() {
+        return Err(ServiceError::invalid(
+            "malformed query string: percent escapes must decode to UTF-8",
+        ));
+    }
+    serde_urlencoded::from_str(raw)
+        .map_err(|e| ServiceError::invalid(format!("malformed query string: {e}")))
+}
+
 /// Parses a raw query string (without `?`).
 /// A query string parsed into single-valued parameters, checked against what the endpoint
 /// accepts: the common filters plus `extra`.
@@ -126,8 +164,7 @@ pub struct Params(BTreeMap<String, String>);
 
 impl Params {
     pub fn parse(raw: &str, extra: &[&str]) -> Result<Params, ServiceError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-            .map_err(|e| ServiceError::invalid(format!("malformed query string: {e}")))?;
+        let pairs = decode_query(raw)?;
         let mut get = BTreeMap::new();
         for (k, v) in pairs {
             if !FILTERS.contains(&k.as_str()) && !extra.contains(&k.as_str()) {
@@ -149,8 +186,7 @@ impl Params {
 
     /// Parses a query string that takes only `allowed` (no event filters).
     pub fn parse_only(raw: &str, allowed: &[&str]) -> Result<Params, ServiceError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-            .map_err(|e| ServiceError::invalid(format!("malformed query string: {e}")))?;
+        let pairs = decode_query(raw)?;
         let mut get = BTreeMap::new();
         for (k, v) in pairs {
             if !allowed.contains(&k.as_str()) {

@@ -228,6 +228,12 @@ impl PostgresStore {
     /// Connects (`postgres://...`, libpq URL or key=value form), applies migrations and
     /// returns the store. Fails when the database is unreachable.
     pub async fn connect(url: &str) -> StoreResult<PostgresStore> {
+        Self::connect_with(url, false).await
+    }
+
+    /// As [`PostgresStore::connect`]; refuses a server that does not make commits durable
+    /// (`fsync=off` or `synchronous_commit=off`) unless `allow_unsynced`.
+    pub async fn connect_with(url: &str, allow_unsynced: bool) -> StoreResult<PostgresStore> {
         let config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| StoreError::Internal(format!("invalid PostgreSQL URL: {e}")))?;
@@ -243,6 +249,24 @@ impl PostgresStore {
             .build()
             .map_err(|e| StoreError::Internal(format!("building the connection pool: {e}")))?;
         let mut client = pool.get().await?;
+        let fsync: String = client.query_one("SHOW fsync", &[]).await?.get(0);
+        let sync_commit: String = client
+            .query_one("SHOW synchronous_commit", &[])
+            .await?
+            .get(0);
+        if fsync != "on" || sync_commit == "off" {
+            let what = format!(
+                "PostgreSQL runs with fsync={fsync} and synchronous_commit={sync_commit}: an \
+                 acknowledged event could be lost in a crash"
+            );
+            if !allow_unsynced {
+                return Err(StoreError::Internal(format!(
+                    "{what}; set fsync=on and synchronous_commit=on, or start with \
+                     --unsafe-allow-unsynced to accept that"
+                )));
+            }
+            tracing::warn!("{what} (allowed by --unsafe-allow-unsynced)");
+        }
         migrate(&mut client).await?;
         drop(client);
         Ok(PostgresStore {

@@ -193,6 +193,22 @@ fn configure(conn: &Connection, cache_kib: i64) -> StoreResult<()> {
     Ok(())
 }
 
+/// The settings under which an acknowledged event survives a crash or power loss:
+/// WAL journal and `synchronous` FULL (2) or EXTRA (3).
+fn check_durability(journal_mode: &str, synchronous: i64) -> Result<(), String> {
+    if !journal_mode.eq_ignore_ascii_case("wal") {
+        return Err(format!(
+            "SQLite journal_mode is {journal_mode:?}, not \"wal\": WAL could not be enabled"
+        ));
+    }
+    if synchronous < 2 {
+        return Err(format!(
+            "SQLite synchronous is {synchronous}, not FULL (2) or EXTRA (3)"
+        ));
+    }
+    Ok(())
+}
+
 fn open_reader(path: &Path) -> StoreResult<Connection> {
     let conn = Connection::open_with_flags(
         path,
@@ -221,16 +237,46 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file, applies migrations and starts the writer.
+    /// Refuses a database that is not in WAL mode with `synchronous=FULL` (see [`Self::open_with`]).
     pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        Self::open_with(path, false)
+    }
+
+    /// Like [`Self::open`]; `allow_unsynced` starts even when WAL or `synchronous=FULL` is not
+    /// in effect (a filesystem without shared memory, a connection holding the file in
+    /// another journal mode), with a warning instead of an error. Acknowledged events may
+    /// then be lost on power failure: for throwaway instances only.
+    pub fn open_with(path: &Path, allow_unsynced: bool) -> StoreResult<SqliteStore> {
         let mut conn = Connection::open(path)?;
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Internal(format!(
-                "could not enable WAL journal mode (got {mode})"
-            )));
-        }
+        // Switching to WAL fails (busy) while another connection holds the file in another
+        // journal mode; the check below then names the mode the file is really in.
+        let (mode, wal_error) =
+            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)) {
+                Ok(mode) => (mode, None),
+                Err(e) => (
+                    conn.pragma_query_value(None, "journal_mode", |r| r.get::<_, String>(0))?,
+                    Some(e),
+                ),
+            };
         configure(&conn, 64 * 1024)?;
+        let synchronous: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+        if let Err(mut problem) = check_durability(&mode, synchronous) {
+            if let Some(e) = wal_error {
+                problem.push_str(&format!(" ({e})"));
+            }
+            if !allow_unsynced {
+                return Err(StoreError::Internal(format!(
+                    "refusing to start: {problem}; acknowledged events could be lost on a crash. \
+                     Fix the database or its filesystem, or opt out with --unsafe-allow-unsynced \
+                     (AUDITLOG_UNSAFE_ALLOW_UNSYNCED=true)"
+                )));
+            }
+            tracing::warn!(
+                db.journal_mode = %mode,
+                db.synchronous = synchronous,
+                "SQLite durability check failed ({problem}); running anyway because unsafe-allow-unsynced is set"
+            );
+        }
         migrate(&mut conn)?;
         let (tx, rx) = channel(1024);
         std::thread::Builder::new()

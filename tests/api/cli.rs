@@ -1,26 +1,13 @@
 //! The built binary, run like an operator would.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_auditlog"))
-}
+pub(crate) use crate::helpers::{bin, run_ok};
 
-fn run_ok(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{:?} failed: {}",
-        cmd,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-struct Server(std::process::Child);
+pub(crate) struct Server(pub(crate) std::process::Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -30,7 +17,7 @@ impl Drop for Server {
 }
 
 /// Starts `auditlog serve` on a random port; returns the process and its URL.
-fn serve(data: &str, stderr: Stdio, log: &str) -> (std::process::Child, String) {
+pub(crate) fn serve(data: &str, stderr: Stdio, log: &str) -> (std::process::Child, String) {
     let mut child = bin()
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
         .env("AUDITLOG_LOG", log)
@@ -241,4 +228,42 @@ fn api_key_secrets_are_never_stored_or_logged() {
             "a key secret is stored"
         );
     }
+}
+
+/// `serve` refuses a SQLite database it cannot make durable (no WAL: the dot-file locking
+/// VFS has no shared memory) and starts on it only with `--unsafe-allow-unsynced`.
+#[test]
+fn serve_refuses_an_unsynced_database_unless_the_operator_opts_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!(
+        "sqlite:file:{}?vfs=unix-dotfile",
+        dir.path().join("a.db").display()
+    );
+    let data = dir.path().to_str().unwrap();
+    let out = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .args(["--database", &db])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to start") && err.contains("journal_mode"),
+        "{err}"
+    );
+
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .args(["--database", &db])
+        .env("AUDITLOG_UNSAFE_ALLOW_UNSYNCED", "true")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Server(child);
+    assert!(line.starts_with("auditlog listening on"), "{line:?}");
 }

@@ -6,12 +6,16 @@
 pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
 mod auth;
+mod authz;
 mod cli;
 mod helpers;
+mod hostile;
 mod ingest;
 mod integrity;
+mod logs;
 #[path = "../common/pg.rs"]
 mod pg;
 mod query;
 mod reports;
+mod torture;
 mod web;

@@ -8,8 +8,12 @@ pub const BACKEND: helpers::Backend = helpers::Backend::Postgres;
 
 #[path = "../api/auth.rs"]
 mod auth;
+#[path = "../api/authz.rs"]
+mod authz;
 #[path = "../api/helpers.rs"]
 mod helpers;
+#[path = "../api/hostile.rs"]
+mod hostile;
 #[path = "../api/ingest.rs"]
 mod ingest;
 #[path = "../api/integrity.rs"]
@@ -21,5 +25,7 @@ mod pg;
 mod query;
 #[path = "../api/reports.rs"]
 mod reports;
+#[path = "../api/torture.rs"]
+mod torture;
 #[path = "../api/web.rs"]
 mod web;

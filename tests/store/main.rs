@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod durability;
 #[path = "../common/pg.rs"]
 mod pg;
 mod retention;
