@@ -6,6 +6,7 @@
 mod durability;
 #[path = "../common/pg.rs"]
 mod pg;
+mod raw;
 mod retention;
 mod tamper;
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use auditlog::model::merkle;
 use auditlog::service::integrity::{Signer, verify_org};
-use auditlog::store::sqlite::SqliteStore;
 use auditlog::store::{CountQuery, CountSource, DAY_MICROS, OrgSettings, Store};
 
+use super::raw::{Fixture, Kind, P};
 use super::{T0, ev};
 
 async fn checkpoint(
@@ -66,9 +66,20 @@ async fn counts_agree(store: &Arc<dyn Store>, org: &auditlog::model::Org) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn purging_keeps_the_proof_the_counts_and_the_chain() {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("t.db")).unwrap());
+async fn purging_keeps_the_proof_the_counts_and_the_chain_sqlite() {
+    purging_keeps_the_proof_the_counts_and_the_chain(Kind::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purging_keeps_the_proof_the_counts_and_the_chain_postgres() {
+    purging_keeps_the_proof_the_counts_and_the_chain(Kind::Postgres).await;
+}
+
+async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind) {
+    let Some(fx) = Fixture::new(kind).await else {
+        return;
+    };
+    let store: Arc<dyn Store> = fx.open().await;
     let org = store.create_org("acme", "Acme").await.unwrap();
     let signer = Signer::new("auditlog", [5; 32]);
     store.register_signing_key(&signer.info()).await.unwrap();
@@ -174,7 +185,7 @@ async fn purging_keeps_the_proof_the_counts_and_the_chain() {
 
     // a reopened store picks up where the cut left it
     drop(store);
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("t.db")).unwrap());
+    let store: Arc<dyn Store> = fx.open().await;
     let next = store.append(&org, batch(345, 346)).await.unwrap();
     assert_eq!(next[0].seq, 346);
     checkpoint(&store, &org, &signer).await;
@@ -184,12 +195,13 @@ async fn purging_keeps_the_proof_the_counts_and_the_chain() {
     assert!(r.ok(), "{}", r.summary());
 
     // tampering with what is left is still caught
-    let db = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
-    db.execute_batch("DROP TRIGGER events_no_update;").unwrap();
-    db.execute(
+    let db = fx.raw().await;
+    db.disable_guard().await;
+    db.exec(
         "UPDATE events SET body = replace(body, 'ticket_', 'ticket-') WHERE seq = 343",
-        [],
+        &[],
     )
+    .await
     .unwrap();
     let r = verify_org(store.as_ref(), &org, "auditlog", |_| {})
         .await
@@ -197,23 +209,39 @@ async fn purging_keeps_the_proof_the_counts_and_the_chain() {
     assert_eq!(r.problem.map(|p| p.0), Some(343));
 }
 
-#[test]
-fn nothing_but_the_purge_may_delete() {
-    let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
-        let org = store.create_org("acme", "Acme").await.unwrap();
-        store
-            .append(&org, vec![ev(None, "rule.created", 1, T0)])
-            .await
-            .unwrap();
-    });
-    let db = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
-    let err = db.execute("DELETE FROM events", []).unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
-    let err = db
-        .execute("UPDATE events SET action = 'x'", [])
-        .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_but_the_purge_may_delete_sqlite() {
+    nothing_but_the_purge_may_delete(Kind::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_but_the_purge_may_delete_postgres() {
+    nothing_but_the_purge_may_delete(Kind::Postgres).await;
+}
+
+async fn nothing_but_the_purge_may_delete(kind: Kind) {
+    let Some(fx) = Fixture::new(kind).await else {
+        return;
+    };
+    let store = fx.open().await;
+    let org = store.create_org("acme", "Acme").await.unwrap();
+    store
+        .append(&org, vec![ev(None, "rule.created", 1, T0)])
+        .await
+        .unwrap();
+    drop(store);
+    let db = fx.raw().await;
+    for sql in [
+        "DELETE FROM events",
+        "UPDATE events SET action = 'x'",
+        "DELETE FROM events WHERE seq = ?1",
+    ] {
+        let params: &[P] = if sql.contains("?1") { &[P::I(1)] } else { &[] };
+        let err = db.exec(sql, params).await.unwrap_err();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    if kind == Kind::Postgres {
+        let err = db.exec("TRUNCATE events", &[]).await.unwrap_err();
+        assert!(err.contains("append-only"), "TRUNCATE: {err}");
+    }
 }
