@@ -65,7 +65,7 @@ impl From<ServiceError> for ApiError {
                 return ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
-                    "the service cannot store or read events right now; nothing was stored, retry later",
+                    "the service cannot store or read events right now; retry later with the same event ids (a retry never stores an event twice)",
                 );
             }
             E::Internal(ref cause) => {

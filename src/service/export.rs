@@ -249,6 +249,12 @@ pub async fn run_export(
         if tx.send(chunk).await.is_err() || failed || done {
             return;
         }
+        let next = (|| {
+            fail::fail_point!("export::next_page", |_| Err(
+                crate::store::StoreError::Unavailable("injected failure in an export".into())
+            ));
+            next
+        })();
         rows = match next {
             Ok(rows) => rows,
             Err(e) => {

@@ -339,6 +339,12 @@ impl Service {
             return Ok(l);
         }
         let cp = signer.sign(org, size, root);
+        fail::fail_point!("checkpoint::before_save", |_| {
+            Err(crate::store::StoreError::Unavailable(
+                "injected failure while signing a checkpoint".into(),
+            )
+            .into())
+        });
         self.store.save_checkpoint(org, &cp).await?;
         Ok(cp)
     }

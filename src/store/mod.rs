@@ -312,3 +312,20 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the store can serve requests now.
     async fn ready(&self) -> StoreResult<()>;
 }
+
+/// Failpoint `store::before_commit`: everything is written, the commit fails (tests only;
+/// compiled out without the `failpoints` feature).
+pub(crate) fn before_commit() -> StoreResult<()> {
+    fail::fail_point!("store::before_commit", |_| Err(StoreError::Unavailable(
+        "injected failure before commit".into()
+    )));
+    Ok(())
+}
+
+/// Failpoint `store::after_commit`: the commit succeeded but the reply is lost.
+pub(crate) fn after_commit() -> StoreResult<()> {
+    fail::fail_point!("store::after_commit", |_| Err(StoreError::Unavailable(
+        "injected failure after commit".into()
+    )));
+    Ok(())
+}

@@ -1141,7 +1141,9 @@ impl Inner {
             let rollups = async { deltas.write(&tx, org_id, 1).await.map(|()| 0) };
             futures_util::try_join!(events, merkle, rollups, new_head)?;
         }
+        super::before_commit()?;
         tx.commit().await?;
+        super::after_commit()?;
         Ok(results)
     }
 }

@@ -983,12 +983,17 @@ fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Ve
     // The rollups go into the same transaction: counts and events can never disagree.
     let committed = rollups
         .write(&tx)
+        .and_then(|()| super::before_commit())
         .and_then(|()| tx.commit().map_err(classify));
     match committed {
         Ok(()) => {
             heads.extend(pending_heads);
+            let lost = super::after_commit();
             for (p, r) in group.into_iter().zip(results) {
-                let _ = p.reply.send(r);
+                let _ = p.reply.send(match &lost {
+                    Ok(()) => r,
+                    Err(e) => Err(clone_err(e)),
+                });
             }
         }
         Err(err) => {

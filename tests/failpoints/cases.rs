@@ -1,0 +1,200 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, bin, error_code, event, spawn_app};
+
+/// Failpoints are process-wide: one case at a time.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn batch(prefix: &str, n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let mut e = event("rule.updated", i);
+            e["id"] = json!(format!("{prefix}-{i}"));
+            e
+        })
+        .collect()
+}
+
+async fn stored(app: &TestApp, key: &str) -> Vec<(String, u64)> {
+    app.all_events(key, "")
+        .await
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["seq"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn verifies(app: &TestApp, admin: &str, events: u64) {
+    let (s, v) = app
+        .post_json("/v1/integrity/verify", admin, &json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["events"], events, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_before_commit_stores_nothing_and_the_retry_stores_once() {
+    let _turn = TURN.lock().await;
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    let (s, _) = app.ingest(&acme.write, batch("warmup", 2)).await;
+    assert_eq!(s, StatusCode::CREATED);
+
+    fail::cfg("store::before_commit", "return").unwrap();
+    let (s, v) = app.ingest(&acme.write, batch("b", 5)).await;
+    fail::remove("store::before_commit");
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(error_code(&v), "unavailable");
+    assert_eq!(
+        stored(&app, &acme.read).await.len(),
+        2,
+        "nothing of the batch"
+    );
+    let (s, v) = app
+        .get_json("/v1/events/summary?group_by=action", &acme.read)
+        .await;
+    assert_eq!((s, v["total"].as_u64()), (StatusCode::OK, Some(2)), "{v}");
+
+    // the service recovers by itself: the retry stores each event once, right after seq 2
+    let (s, v) = app.ingest(&acme.write, batch("b", 5)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let seqs: Vec<u64> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, [3, 4, 5, 6, 7]);
+    let (s, v) = app.ingest(&acme.write, batch("b", 5)).await;
+    assert_eq!(
+        (s, v["duplicates"].as_u64()),
+        (StatusCode::CREATED, Some(5))
+    );
+    assert_eq!(stored(&app, &acme.read).await.len(), 7);
+    verifies(&app, &acme.admin, 7).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_lost_after_commit_is_answered_by_the_retry_without_a_second_copy() {
+    let _turn = TURN.lock().await;
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+
+    fail::cfg("store::after_commit", "return").unwrap();
+    let (s, v) = app.ingest(&acme.write, batch("c", 4)).await;
+    fail::remove("store::after_commit");
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    // committed although the client was told otherwise
+    assert_eq!(stored(&app, &acme.read).await.len(), 4);
+
+    let (s, v) = app.ingest(&acme.write, batch("c", 4)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["duplicates"], 4, "{v}");
+    let events = stored(&app, &acme.read).await;
+    assert_eq!(
+        events,
+        (0..4)
+            .map(|i| (format!("c-{i}"), i as u64 + 1))
+            .collect::<Vec<_>>()
+    );
+    verifies(&app, &acme.admin, 4).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_while_signing_a_checkpoint_saves_none_and_the_next_one_works() {
+    let _turn = TURN.lock().await;
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    let (s, _) = app.ingest(&acme.write, batch("d", 3)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let count = |v: &Value| v["checkpoints"].as_array().map_or(0, Vec::len);
+    let (_, before) = app.get_json("/v1/integrity/checkpoints", &acme.read).await;
+
+    fail::cfg("checkpoint::before_save", "return").unwrap();
+    let (s, v) = app
+        .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
+        .await;
+    fail::remove("checkpoint::before_save");
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    let (_, after) = app.get_json("/v1/integrity/checkpoints", &acme.read).await;
+    assert_eq!(count(&after), count(&before), "{after}");
+
+    let (s, v) = app
+        .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
+        .await;
+    assert!(s.is_success(), "{s} {v}");
+    assert_eq!(v["tree_size"], 3, "{v}");
+    let (_, after) = app.get_json("/v1/integrity/checkpoints", &acme.read).await;
+    assert_eq!(count(&after), count(&before) + 1, "{after}");
+    verifies(&app, &acme.admin, 3).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_that_breaks_off_is_never_mistaken_for_a_complete_one() {
+    let _turn = TURN.lock().await;
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    for chunk in 0..3 {
+        let events: Vec<Value> = (0..1000)
+            .map(|i| event("tag.created", chunk * 1000 + i))
+            .collect();
+        let (s, v) = app.ingest(&acme.write, events).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+
+    fail::cfg("export::next_page", "return").unwrap();
+    // over HTTP: the body ends without its terminating chunk, so the client sees an error
+    let r = app.get("/v1/events/export?format=ndjson", &acme.read).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.bytes().await;
+    assert!(body.is_err(), "a broken-off export read as complete");
+    // through the CLI: exit non-zero and no file under the requested name
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export.ndjson");
+    let run = bin()
+        .args([
+            "export",
+            "--format",
+            "ndjson",
+            "--url",
+            &app.url(""),
+            "--key",
+            &acme.read,
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    fail::remove("export::next_page");
+    assert!(!run.status.success(), "the CLI reported success");
+    assert!(!out.exists(), "a partial export took the final file name");
+
+    // and without the failure the same export is whole
+    let run = bin()
+        .args([
+            "export",
+            "--format",
+            "ndjson",
+            "--url",
+            &app.url(""),
+            "--key",
+            &acme.read,
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 3000);
+}
