@@ -92,6 +92,8 @@ mod baseline;
 
 const OPERATOR: &str = "bench-operator-token-0123456789";
 
+const BENCH_ROLE: &str = "auditlog_bench";
+
 /// A PostgreSQL schema for one benchmark run.
 struct PgBench {
     base: String,
@@ -107,8 +109,14 @@ impl PgBench {
         });
         let (client, conn) = tokio_postgres::connect(base, tokio_postgres::NoTls).await?;
         tokio::spawn(conn);
+        // the service runs as an ordinary role, as in production: row-level security applies
         client
-            .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+            .batch_execute(&format!(
+                "DO $$ BEGIN CREATE ROLE {BENCH_ROLE} LOGIN;
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+                 CREATE SCHEMA IF NOT EXISTS {schema};
+                 GRANT ALL ON SCHEMA {schema} TO {BENCH_ROLE};"
+            ))
             .await?;
         Ok(PgBench {
             base: base.to_string(),
@@ -117,12 +125,17 @@ impl PgBench {
         })
     }
 
+    /// The schema as the benchmark's ordinary role (no password: a local trusting cluster).
     fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!(
-            "{}{sep}options=-c%20search_path%3D{}",
-            self.base, self.schema
-        )
+        let base = match self.base.split_once("://") {
+            Some((scheme, rest)) => {
+                let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+                format!("{scheme}://{BENCH_ROLE}@{host}")
+            }
+            None => self.base.clone(),
+        };
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}options=-c%20search_path%3D{}", self.schema)
     }
 
     async fn finish(&self) {

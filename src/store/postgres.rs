@@ -47,7 +47,8 @@ const STORED_LEVEL: u32 = 4;
 
 /// Versioned migrations, applied in order under an advisory lock (several nodes may start
 /// at once). Never edit one that shipped: add the next.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE orgs (
     id         BIGINT PRIMARY KEY,
     slug       TEXT NOT NULL UNIQUE,
@@ -144,7 +145,63 @@ CREATE TABLE purge_state (
     org_id BIGINT PRIMARY KEY, cut_seq BIGINT NOT NULL, prev_hash BYTEA NOT NULL,
     peaks BYTEA NOT NULL, purged_at BIGINT NOT NULL
 );
-"#];
+"#,
+    // Row-level security by org, as defence in depth: a statement that forgot its org filter
+    // sees nothing. Each transaction names its org in `auditlog.org` (`org_tx`). Superusers
+    // bypass it: run the service as an ordinary role (docs/scaling.md).
+    r#"
+ALTER TABLE events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE events FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON events
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE org_heads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE org_heads FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON org_heads
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE rollup_action ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rollup_action FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON rollup_action
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE rollup_actor ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rollup_actor FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON rollup_actor
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE rollup_actor_action ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rollup_actor_action FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON rollup_actor_action
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE actors ENABLE ROW LEVEL SECURITY;
+ALTER TABLE actors FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON actors
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE merkle_nodes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE merkle_nodes FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON merkle_nodes
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE checkpoints ENABLE ROW LEVEL SECURITY;
+ALTER TABLE checkpoints FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON checkpoints
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE org_settings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE org_settings FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON org_settings
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+ALTER TABLE purge_state ENABLE ROW LEVEL SECURITY;
+ALTER TABLE purge_state FORCE ROW LEVEL SECURITY;
+CREATE POLICY org_scope ON purge_state
+    USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
+    WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
+"#,
+];
 
 fn classify(e: tokio_postgres::Error) -> StoreError {
     if let Some(code) = e.code() {
@@ -280,6 +337,25 @@ impl PostgresStore {
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
         Ok(self.inner.pool.get().await?)
     }
+}
+
+/// Opens a transaction scoped to one org: row-level security lets it see that org's rows
+/// only (`auditlog.org`, transaction-local). A read simply drops it (a rollback).
+async fn org_tx(
+    client: &mut deadpool_postgres::Object,
+    org_id: i64,
+) -> StoreResult<deadpool_postgres::Transaction<'_>> {
+    let tx = client.transaction().await?;
+    set_org(&tx, org_id).await?;
+    Ok(tx)
+}
+
+async fn set_org<C: GenericClient>(c: &C, org_id: i64) -> StoreResult<()> {
+    let st = c
+        .prepare_cached("SELECT set_config('auditlog.org', $1, true)")
+        .await?;
+    c.query_one(&st, &[&org_id.to_string()]).await?;
+    Ok(())
 }
 
 async fn migrate(client: &mut deadpool_postgres::Object) -> StoreResult<()> {
@@ -954,7 +1030,7 @@ impl Inner {
             .collect();
         // pipelined: the lookup runs after the lock is granted, so it sees every earlier commit
         let lock = async {
-            let st = tx
+            let st: tokio_postgres::Statement = tx
                 .prepare_cached(
                     "SELECT seq, hash, peaks FROM org_heads WHERE org_id = $1 FOR UPDATE",
                 )
@@ -972,7 +1048,11 @@ impl Inner {
                 .await?;
             tx.query(&st, &[&org_id, &ids]).await
         };
-        let (row, found) = futures_util::try_join!(lock, lookup)?;
+        let (_, row, found) = futures_util::try_join!(
+            set_org(&tx, org_id),
+            async { lock.await.map_err(StoreError::from) },
+            async { lookup.await.map_err(StoreError::from) }
+        )?;
         let row =
             row.ok_or_else(|| StoreError::Internal(format!("org {org_id} has no head row")))?;
         let seq = row.get::<_, i64>(0) as u64;
@@ -1199,6 +1279,7 @@ impl Store for PostgresStore {
                 }
                 Err(e) => return Err(e.into()),
             }
+            set_org(&tx, id).await?;
             tx.execute(
                 "INSERT INTO org_heads (org_id, seq, hash, peaks) VALUES ($1, 0, $2, ''::BYTEA)",
                 &[&id, &ZERO_HASH.as_slice()],
@@ -1374,14 +1455,16 @@ impl Store for PostgresStore {
     }
 
     async fn query(&self, org: &Org, q: &EventQuery) -> StoreResult<Vec<EventRow>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let (sql, p) = build_query(org.id, q);
         let rows = c.query(&c.prepare_cached(&sql).await?, &refs(&p)).await?;
         Ok(rows.iter().map(row_to_event).collect())
     }
 
     async fn get_event(&self, org: &Org, id: &str) -> StoreResult<Option<EventRow>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let row = c
             .query_opt(
                 &c.prepare_cached(
@@ -1400,7 +1483,8 @@ impl Store for PostgresStore {
         from_seq: u64,
         limit: usize,
     ) -> StoreResult<Vec<EventRow>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let rows = c
             .query(
                 &c.prepare_cached(
@@ -1415,7 +1499,8 @@ impl Store for PostgresStore {
     }
 
     async fn count(&self, org: &Org, q: &CountQuery) -> StoreResult<Vec<CountRow>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let (sql, p) = build_count(org.id, q)?;
         let rows = c.query(&c.prepare_cached(&sql).await?, &refs(&p)).await?;
         Ok(rows.iter().map(|r| read_count_row(q, r)).collect())
@@ -1426,7 +1511,8 @@ impl Store for PostgresStore {
         org: &Org,
         actor_ids: &[String],
     ) -> StoreResult<Vec<(String, String)>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let rows = c
             .query(
                 &c.prepare_cached(
@@ -1444,7 +1530,8 @@ impl Store for PostgresStore {
     }
 
     async fn tree_head(&self, org: &Org) -> StoreResult<(u64, Hash)> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let r = c
             .query_opt(
                 &c.prepare_cached("SELECT seq, peaks FROM org_heads WHERE org_id = $1")
@@ -1467,7 +1554,8 @@ impl Store for PostgresStore {
         leaf_index: u64,
         tree_size: u64,
     ) -> StoreResult<(Hash, Vec<Hash>)> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         with_nodes(&c, org.id, |src| {
             let leaf = src.node(0, leaf_index)?;
             let proof = merkle::inclusion_proof(src, leaf_index, tree_size)?;
@@ -1477,7 +1565,8 @@ impl Store for PostgresStore {
     }
 
     async fn consistency_proof(&self, org: &Org, size1: u64, size2: u64) -> StoreResult<Vec<Hash>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         with_nodes(&c, org.id, |src| {
             merkle::consistency_proof(src, size1, size2)
         })
@@ -1485,7 +1574,8 @@ impl Store for PostgresStore {
     }
 
     async fn save_checkpoint(&self, org: &Org, cp: &StoredCheckpoint) -> StoreResult<()> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         c.execute(
             "INSERT INTO checkpoints (org_id, tree_size, root, time, key_id, note)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, tree_size) DO NOTHING",
@@ -1499,11 +1589,13 @@ impl Store for PostgresStore {
             ],
         )
         .await?;
+        c.commit().await?;
         Ok(())
     }
 
     async fn checkpoints(&self, org: &Org, limit: usize) -> StoreResult<Vec<StoredCheckpoint>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let rows = c
             .query(
                 &c.prepare_cached(
@@ -1583,7 +1675,8 @@ impl Store for PostgresStore {
         from_seq: u64,
         limit: usize,
     ) -> StoreResult<Vec<VerifyRow>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let rows = c
             .query(
                 &c.prepare_cached(
@@ -1612,7 +1705,8 @@ impl Store for PostgresStore {
     }
 
     async fn settings(&self, org: &Org) -> StoreResult<OrgSettings> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         let row = c
             .query_opt(
                 &c.prepare_cached(
@@ -1631,7 +1725,8 @@ impl Store for PostgresStore {
     }
 
     async fn put_settings(&self, org: &Org, st: OrgSettings) -> StoreResult<()> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         c.execute(
             "INSERT INTO org_settings (org_id, retention_days, legal_hold) VALUES ($1, $2, $3)
              ON CONFLICT (org_id) DO UPDATE SET retention_days = excluded.retention_days,
@@ -1639,16 +1734,19 @@ impl Store for PostgresStore {
             &[&org.id, &st.retention_days.map(i64::from), &st.legal_hold],
         )
         .await?;
+        c.commit().await?;
         Ok(())
     }
 
     async fn purge_state(&self, org: &Org) -> StoreResult<Option<PurgeState>> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         read_purge_state(&c, org.id).await
     }
 
     async fn root_at(&self, org: &Org, size: u64) -> StoreResult<Hash> {
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = org_tx(&mut client, org.id).await?;
         with_nodes(&c, org.id, |src| merkle::root_at(src, size)).await
     }
 
@@ -1661,7 +1759,7 @@ impl Store for PostgresStore {
     ) -> StoreResult<Purged> {
         let org_id = org.id;
         let mut client = self.client().await?;
-        let tx = client.transaction().await?;
+        let tx = org_tx(&mut client, org_id).await?;
         // the org's appends wait while its history is cut
         tx.execute(
             "SELECT 1 FROM org_heads WHERE org_id = $1 FOR UPDATE",

@@ -7,6 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const ENV: &str = "AUDITLOG_TEST_POSTGRES_URL";
 
+/// The ordinary (not superuser) role the stores under test log in as, so that row-level
+/// security is in force for every test: superusers bypass it.
+pub const APP_ROLE: &str = "auditlog_test";
+
 /// A schema that lives as long as this value.
 pub struct PgSchema {
     pub base: String,
@@ -14,11 +18,31 @@ pub struct PgSchema {
 }
 
 impl PgSchema {
-    /// The database URL with this schema first on the search path.
+    /// The URL the service uses: the application role, this schema first on the search path.
     pub fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.name)
+        with_search_path(&with_user(&self.base, APP_ROLE), &self.name)
     }
+
+    /// The same schema as the URL's own (superuser) user: the attacker with full rights.
+    #[allow(dead_code)]
+    pub fn admin_url(&self) -> String {
+        with_search_path(&self.base, &self.name)
+    }
+}
+
+fn with_search_path(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
+/// `postgres://user@host/db` with another user (no password: the test cluster trusts
+/// local connections).
+fn with_user(url: &str, user: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://{user}@{host}")
 }
 
 /// The base URL, or `None` (and a note on stderr) when the PostgreSQL half is not asked for.
@@ -52,7 +76,12 @@ pub async fn schema() -> Option<PgSchema> {
     );
     connect(&base)
         .await
-        .batch_execute(&format!("CREATE SCHEMA {name}"))
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+             CREATE SCHEMA {name};
+             GRANT ALL ON SCHEMA {name} TO {APP_ROLE};"
+        ))
         .await
         .expect("create test schema");
     Some(PgSchema { base, name })

@@ -8,6 +8,7 @@ mod durability;
 mod pg;
 mod raw;
 mod retention;
+mod rls;
 mod tamper;
 
 use std::sync::Arc;

@@ -54,9 +54,10 @@ impl Fixture {
                 Raw::Lite(rusqlite::Connection::open(dir.path().join("t.db")).unwrap())
             }
             Fixture::Postgres(schema) => {
-                let (client, conn) = tokio_postgres::connect(&schema.url(), tokio_postgres::NoTls)
-                    .await
-                    .unwrap();
+                let (client, conn) =
+                    tokio_postgres::connect(&schema.admin_url(), tokio_postgres::NoTls)
+                        .await
+                        .unwrap();
                 tokio::spawn(conn);
                 Raw::Pg(client)
             }
