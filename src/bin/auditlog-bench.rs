@@ -78,6 +78,18 @@ enum Cmd {
         #[arg(long, default_value_t = 50)]
         requests: usize,
     },
+    /// A long run of the real binary at a steady load: mixed ingest, listings, Event Counts
+    /// and exports from several orgs; a line per minute and a verdict (errors, p99 drift,
+    /// memory). Needs `cargo build --release` (it starts target/release/auditlog).
+    Soak {
+        #[arg(long, default_value_t = 10)]
+        minutes: u64,
+        /// Events per second in all (default: about half of the measured batched capacity).
+        #[arg(long, default_value_t = 40_000)]
+        rate: u64,
+        #[arg(long, default_value_t = 3)]
+        orgs: usize,
+    },
     /// First page of GET /v1/events with filters over a large org.
     Query {
         #[arg(long, default_value_t = 1_000_000)]
@@ -89,6 +101,8 @@ enum Cmd {
 
 #[path = "bench/baseline.rs"]
 mod baseline;
+#[path = "bench/soak.rs"]
+mod soak;
 
 const OPERATOR: &str = "bench-operator-token-0123456789";
 
@@ -372,6 +386,18 @@ async fn main() -> anyhow::Result<()> {
         Some(p) => Some(p.url()),
         None => cli.database.clone(),
     };
+    if let Cmd::Soak {
+        minutes,
+        rate,
+        orgs,
+    } = cli.cmd
+    {
+        let r = soak::run(catalog, actions, minutes, rate, orgs, database).await;
+        if let Some(pg) = &pg {
+            pg.finish().await;
+        }
+        return r;
+    }
     println!(
         "store: {}",
         if pg.is_some() { "PostgreSQL" } else { "SQLite" }
@@ -393,7 +419,7 @@ async fn bench(
 ) -> anyhow::Result<()> {
     let (url, service, actions) = (url.to_string(), service.clone(), actions.to_vec());
     match cmd {
-        Cmd::Baseline { .. } => anyhow::bail!("baseline is run by main"),
+        Cmd::Baseline { .. } | Cmd::Soak { .. } => anyhow::bail!("run by main"),
         Cmd::Ingest {
             batched_events,
             single_events,
