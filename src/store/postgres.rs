@@ -967,9 +967,45 @@ impl Deltas {
     }
 }
 
+/// Should a leader task end abnormally (a panic), its place in the org's queue is freed and
+/// whatever is still queued gets a new leader, so an org's appends can never get stuck.
+struct LeaderGuard {
+    inner: Arc<Inner>,
+    org_id: i64,
+    finished: bool,
+}
+
+impl Drop for LeaderGuard {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let Ok(mut queues) = self.inner.queues.lock() else {
+            return;
+        };
+        let q = queues.entry(self.org_id).or_default();
+        if q.pending.is_empty() {
+            q.running = q.running.saturating_sub(1);
+            if q.running == 0 {
+                queues.remove(&self.org_id);
+            }
+        } else if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            // keep this leader's slot for its successor
+            rt.spawn(self.inner.clone().lead(self.org_id));
+        } else {
+            q.running = q.running.saturating_sub(1);
+        }
+    }
+}
+
 impl Inner {
     /// The org's queue leader: commits what is queued until the queue is empty.
     async fn lead(self: Arc<Self>, org_id: i64) {
+        let mut guard = LeaderGuard {
+            inner: self.clone(),
+            org_id,
+            finished: false,
+        };
         loop {
             let group = {
                 let Ok(mut queues) = self.queues.lock() else {
@@ -981,6 +1017,7 @@ impl Inner {
                     if q.running == 0 {
                         queues.remove(&org_id);
                     }
+                    guard.finished = true;
                     return;
                 }
                 let mut count = 0;
