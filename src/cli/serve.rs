@@ -211,10 +211,16 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!(
         "  curl -s -H 'Authorization: Bearer {r}' '{url}/v1/events/export?format=csv&category=security' -o security.csv"
     );
-    println!(
-        "  auditlog verify --org demo --data-dir {}",
-        args.serve.db.data_dir.display()
-    );
+    match &args.serve.db.database {
+        Some(db) => println!(
+            "  auditlog verify --org demo --database '{}'",
+            crate::server::redact_url(db)
+        ),
+        None => println!(
+            "  auditlog verify --org demo --data-dir {}",
+            args.serve.db.data_dir.display()
+        ),
+    }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }

@@ -366,6 +366,9 @@ async fn migrate(client: &mut deadpool_postgres::Object) -> StoreResult<()> {
         &[],
     )
     .await?;
+    // quiet: "already exists, skipping" notices are expected on every start
+    tx.batch_execute("SET LOCAL client_min_messages = warning")
+        .await?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS auditlog_schema (version BIGINT NOT NULL, applied_at BIGINT NOT NULL)",
     )
