@@ -327,7 +327,12 @@ async fn run_ingest(
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let catalog = Catalog::builtin();
-    let actions: Vec<String> = catalog.actions().map(|a| a.name.clone()).collect();
+    // the `access` actions are recorded by the service itself; clients cannot send them
+    let actions: Vec<String> = catalog
+        .actions()
+        .filter(|a| a.category != auditlog::service::access::CATEGORY)
+        .map(|a| a.name.clone())
+        .collect();
     let pg = match &cli.database {
         Some(url) if url.starts_with("postgres") => Some(PgBench::new(url, cli.pg_schema).await?),
         _ => None,
