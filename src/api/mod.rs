@@ -95,6 +95,8 @@ pub fn router(service: Service) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             service.request_timeout(),
         ))
+        // the timeout's own 408 is made outside the inner mapping: give it the JSON shape too
+        .layer(axum::middleware::map_response(json_errors))
         .with_state(service)
 }
 

@@ -13,6 +13,7 @@ mod helpers;
 mod hostile;
 mod ingest;
 mod integrity;
+mod limits;
 mod logs;
 #[path = "../common/pg.rs"]
 mod pg;

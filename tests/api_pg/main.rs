@@ -20,6 +20,8 @@ mod hostile;
 mod ingest;
 #[path = "../api/integrity.rs"]
 mod integrity;
+#[path = "../api/limits.rs"]
+mod limits;
 mod multinode;
 #[path = "../common/pg.rs"]
 mod pg;
