@@ -180,7 +180,8 @@ impl Service {
             Principal::Operator => return,
         };
         let normalized = serde_json::to_string(&query).unwrap_or_default();
-        let seen: SeenKey = (key_id.clone(), kind, normalized);
+        // a key and the viewer tokens it minted are told apart
+        let seen: SeenKey = (format!("{credential}:{key_id}"), kind, normalized);
         if kind != ReadKind::Export && !self.access_seen.claim(&seen) {
             return;
         }
