@@ -1608,6 +1608,16 @@ impl<'c> Gen<'c> {
                 let t = self.when(admin, t, deadline);
                 self.retire_obj(kind, verb, t, user(admin))
             }
+            // reads of the log: recorded by the service for an API key, never by a person
+            ("audit_log", "viewed" | "exported") => {
+                let endpoint = if verb == "viewed" { "list" } else { "export" };
+                let ev = Ev::new("demo", "Audit log", SYSTEM).meta(json!({
+                    "endpoint": endpoint,
+                    "query": {"category": "configuration"},
+                    "credential": "api_key",
+                }));
+                self.emit(t, &a.name, ev)
+            }
             _ => false,
         };
         if !done {

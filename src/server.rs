@@ -40,6 +40,10 @@ pub struct ServerConfig {
     /// Start even when the store cannot guarantee durable commits (SQLite not in WAL mode
     /// with `synchronous=FULL`); otherwise such a store refuses to start.
     pub unsafe_allow_unsynced: bool,
+    /// Per-key request budgets for ingest and reads.
+    pub rate_limits: crate::service::ratelimit::RateLimits,
+    /// A request taking longer is abandoned with `408 timeout`.
+    pub request_timeout: std::time::Duration,
 }
 
 impl ServerConfig {
@@ -59,6 +63,8 @@ impl ServerConfig {
             purge_interval: std::time::Duration::from_secs(3600),
             embed_origins: Vec::new(),
             unsafe_allow_unsynced: false,
+            rate_limits: crate::service::ratelimit::RateLimits::default(),
+            request_timeout: crate::service::DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
@@ -155,7 +161,9 @@ pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
         .with_signer(signer(config)?)
         .await?
         .with_viewer_secret(viewer_secret(config)?)
-        .with_embed_origins(config.embed_origins.clone());
+        .with_embed_origins(config.embed_origins.clone())
+        .with_rate_limits(config.rate_limits)
+        .with_request_timeout(config.request_timeout);
     let mut bound = bind_service(&config.listen, service).await?;
     bound.checkpoints = Some((config.checkpoint_interval, config.checkpoint_every));
     bound.purge_interval = Some(config.purge_interval);

@@ -14,6 +14,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: serde_json::Value,
+    /// Seconds for a `Retry-After` header (429).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -23,6 +25,7 @@ impl ApiError {
             code,
             message: message.into(),
             details: serde_json::Value::Null,
+            retry_after: None,
         }
     }
 
@@ -60,6 +63,14 @@ impl From<ServiceError> for ApiError {
             ),
             E::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None),
             E::AlreadyExists(_) => (StatusCode::CONFLICT, "already_exists", None),
+            E::RateLimited {
+                retry_after_secs, ..
+            } => {
+                let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);
+                err.details = json!({ "retry_after_seconds": retry_after_secs });
+                err.retry_after = Some(retry_after_secs);
+                return err;
+            }
             E::Unavailable(ref cause) => {
                 tracing::warn!(error.cause = %cause, "storage unavailable");
                 return ApiError::new(
@@ -82,6 +93,7 @@ impl From<ServiceError> for ApiError {
             code,
             message,
             details: details.unwrap_or(serde_json::Value::Null),
+            retry_after: None,
         }
     }
 }
@@ -92,6 +104,12 @@ impl IntoResponse for ApiError {
             "error": { "code": self.code, "message": self.message, "details": self.details }
         });
         let mut resp = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -184,7 +184,7 @@ pub async fn export(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
-    let export = service.export(&p, query.as_deref().unwrap_or(""))?;
+    let export = service.export(&p, query.as_deref().unwrap_or("")).await?;
     let stream = futures_util::stream::unfold(export.chunks, |mut rx| async move {
         let item = rx.recv().await?;
         // An error after the first byte cannot change the status any more: end the body

@@ -8,8 +8,6 @@ mod orgs;
 mod viewer;
 mod web;
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,6 +18,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::model::catalog::CATALOG_JSON;
+use crate::service::ratelimit::Budget;
 use crate::service::{Principal, Service};
 use error::ApiError;
 
@@ -63,6 +62,10 @@ pub fn router(service: Service) -> Router {
         .route("/v1/whoami", get(viewer::whoami))
         .merge(web::routes())
         .fallback(|| async { ApiError::not_found_route() })
+        .layer(axum::middleware::from_fn_with_state(
+            service.clone(),
+            rate_limit,
+        ))
         .layer(axum::middleware::map_response(json_errors))
         // The ingest handler enforces its own limit with a JSON error; this is the backstop.
         .layer(DefaultBodyLimit::max(body_limit))
@@ -90,9 +93,35 @@ pub fn router(service: Service) -> Router {
         )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
+            service.request_timeout(),
         ))
+        // the timeout's own 408 is made outside the inner mapping: give it the JSON shape too
+        .layer(axum::middleware::map_response(json_errors))
         .with_state(service)
+}
+
+/// Per-key budgets: `POST /v1/events` spends the key's ingest budget, every other `/v1`
+/// request its read budget (a viewer token its minting key's). Requests whose credential
+/// does not resolve pass on, to be refused by their handler.
+async fn rate_limit(
+    State(service): State<Service>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !req.uri().path().starts_with("/v1/") {
+        return next.run(req).await;
+    }
+    let budget = if req.method() == axum::http::Method::POST && req.uri().path() == "/v1/events" {
+        Budget::Ingest
+    } else {
+        Budget::Read
+    };
+    if let Ok(p) = principal(&service, req.headers()).await
+        && let Err(e) = service.check_rate(&p, budget)
+    {
+        return ApiError::from(e).into_response();
+    }
+    next.run(req).await
 }
 
 /// Resolves the caller from `Authorization: Bearer <token>`.

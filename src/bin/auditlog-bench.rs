@@ -4,6 +4,7 @@
 //!
 //!   cargo run --release --bin auditlog-bench -- ingest
 //!   cargo run --release --bin auditlog-bench -- query --events 1000000
+//!   cargo run --release --bin auditlog-bench -- noisy
 //!   cargo run --release --bin auditlog-bench -- --database postgres://postgres@127.0.0.1/test ingest
 //!   cargo run --release --bin auditlog-bench -- --database postgres://postgres@127.0.0.1/test baseline
 
@@ -90,6 +91,22 @@ enum Cmd {
         #[arg(long, default_value_t = 3)]
         orgs: usize,
     },
+    /// Noisy neighbour: a quiet org ingesting at a normal rate, alone and then next to an
+    /// org sending 10x its per-key ingest quota (and, for contrast, with limits off).
+    Noisy {
+        /// Per-key ingest quota of the server, requests/s (burst: one second's worth).
+        #[arg(long, default_value_t = 100)]
+        quota: u32,
+        /// The quiet org's rate, single-event requests/s.
+        #[arg(long, default_value_t = 50)]
+        quiet_rate: u32,
+        /// The noisy org's rate as a multiple of the quota.
+        #[arg(long, default_value_t = 10)]
+        factor: u32,
+        /// Seconds per phase.
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+    },
     /// First page of GET /v1/events with filters over a large org.
     Query {
         #[arg(long, default_value_t = 1_000_000)]
@@ -101,6 +118,8 @@ enum Cmd {
 
 #[path = "bench/baseline.rs"]
 mod baseline;
+#[path = "bench/noisy.rs"]
+mod noisy;
 #[path = "bench/soak.rs"]
 mod soak;
 
@@ -203,6 +222,7 @@ fn synthetic(catalog: &Catalog, actions: &[String], n: usize, occurred_at: Optio
 async fn start(
     data_dir: Option<std::path::PathBuf>,
     database: Option<String>,
+    rate_limits: auditlog::service::ratelimit::RateLimits,
 ) -> anyhow::Result<(
     String,
     auditlog::service::Service,
@@ -218,6 +238,7 @@ async fn start(
     let config = ServerConfig {
         operator_token: Some(OPERATOR.into()),
         database,
+        rate_limits,
         ..ServerConfig::new("127.0.0.1:0", &dir)
     };
     let bound = bind(&config).await?;
@@ -354,7 +375,12 @@ async fn run_ingest(
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let catalog = Catalog::builtin();
-    let actions: Vec<String> = catalog.actions().map(|a| a.name.clone()).collect();
+    // the `access` actions are recorded by the service itself; clients cannot send them
+    let actions: Vec<String> = catalog
+        .actions()
+        .filter(|a| a.category != auditlog::service::access::CATEGORY)
+        .map(|a| a.name.clone())
+        .collect();
     let pg = match &cli.database {
         Some(url) if url.starts_with("postgres") => Some(PgBench::new(url, cli.pg_schema).await?),
         _ => None,
@@ -402,7 +428,28 @@ async fn main() -> anyhow::Result<()> {
         "store: {}",
         if pg.is_some() { "PostgreSQL" } else { "SQLite" }
     );
-    let (url, service, _tmp) = start(cli.data_dir, database).await?;
+    if let Cmd::Noisy {
+        quota,
+        quiet_rate,
+        factor,
+        seconds,
+    } = cli.cmd
+    {
+        let n = noisy::Noisy {
+            quota,
+            quiet_rate,
+            factor,
+            seconds,
+        };
+        let r = noisy::run(&n, catalog, &actions, cli.data_dir, database).await;
+        if let Some(pg) = &pg {
+            pg.finish().await;
+        }
+        return r;
+    }
+    // capacity runs: one key sends as fast as it can, so per-key budgets are off
+    let off = auditlog::service::ratelimit::RateLimits::OFF;
+    let (url, service, _tmp) = start(cli.data_dir, database, off).await?;
     let result = bench(cli.cmd, catalog, &actions, &url, &service).await;
     if let Some(pg) = &pg {
         pg.finish().await;
@@ -419,7 +466,7 @@ async fn bench(
 ) -> anyhow::Result<()> {
     let (url, service, actions) = (url.to_string(), service.clone(), actions.to_vec());
     match cmd {
-        Cmd::Baseline { .. } | Cmd::Soak { .. } => anyhow::bail!("run by main"),
+        Cmd::Baseline { .. } | Cmd::Soak { .. } | Cmd::Noisy { .. } => anyhow::bail!("run by main"),
         Cmd::Ingest {
             batched_events,
             single_events,

@@ -59,6 +59,22 @@ pub struct ServeArgs {
     /// e.g. `https://helpdesk.example.com`. Default: none may frame it.
     #[arg(long, env = "AUDITLOG_EMBED_ORIGINS", value_delimiter = ',')]
     pub embed_origins: Vec<String>,
+    /// Ingest requests per second per API key (0: unlimited).
+    #[arg(long, env = "AUDITLOG_RATE_LIMIT_INGEST", default_value_t = crate::service::ratelimit::DEFAULT_INGEST_PER_SECOND)]
+    pub rate_limit_ingest: u32,
+    /// Ingest requests a key may send at once (default: two seconds' worth).
+    #[arg(long, env = "AUDITLOG_RATE_LIMIT_INGEST_BURST")]
+    pub rate_limit_ingest_burst: Option<u32>,
+    /// Read requests (every other /v1 request) per second per API key, viewer tokens
+    /// counting for the key that minted them (0: unlimited).
+    #[arg(long, env = "AUDITLOG_RATE_LIMIT_READ", default_value_t = crate::service::ratelimit::DEFAULT_READ_PER_SECOND)]
+    pub rate_limit_read: u32,
+    /// Read requests a key may send at once (default: two seconds' worth).
+    #[arg(long, env = "AUDITLOG_RATE_LIMIT_READ_BURST")]
+    pub rate_limit_read_burst: Option<u32>,
+    /// Abandon a request (408 timeout) that takes longer than this many seconds.
+    #[arg(long, env = "AUDITLOG_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
+    pub request_timeout_secs: u64,
 }
 
 impl ServeArgs {
@@ -94,8 +110,22 @@ impl ServeArgs {
             purge_interval: std::time::Duration::from_secs(self.purge_interval_secs.max(1)),
             embed_origins: embed_origins(&self.embed_origins)?,
             unsafe_allow_unsynced: self.db.unsafe_allow_unsynced,
+            rate_limits: crate::service::ratelimit::RateLimits {
+                ingest: rate(self.rate_limit_ingest, self.rate_limit_ingest_burst),
+                read: rate(self.rate_limit_read, self.rate_limit_read_burst),
+            },
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
         })
     }
+}
+
+/// A `--rate-limit-*` budget: `None` (unlimited) for 0; the burst defaults to 2 s worth.
+fn rate(per_second: u32, burst: Option<u32>) -> Option<crate::service::ratelimit::Rate> {
+    let mut r = crate::service::ratelimit::Rate::per_second(per_second)?;
+    if let Some(b) = burst {
+        r.burst = b.max(1);
+    }
+    Some(r)
 }
 
 /// Checks `--embed-origins`: each a scheme + host (+ port) origin, nothing that could

@@ -49,6 +49,12 @@ pub enum ServiceError {
     AlreadyExists(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The key is over its request budget (`service::ratelimit`).
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -1,11 +1,13 @@
 //! The service layer: authentication and authorization, event validation, batching rules,
 //! listing. It knows nothing of HTTP and holds no SQL.
 
+pub mod access;
 pub mod error;
 pub mod export;
 pub mod integrity;
 pub mod keys;
 pub mod query;
+pub mod ratelimit;
 pub mod report;
 pub mod validate;
 pub mod viewer;
@@ -131,7 +133,14 @@ pub struct Service {
     default_retention_days: Option<u32>,
     viewer_secret: Option<viewer::ViewerSecret>,
     embed_origins: Vec<String>,
+    /// Recent recorded reads, for coalescing (`access.rs`).
+    access_seen: Arc<access::Coalescer>,
+    rate_limiters: Arc<ratelimit::Limiters>,
+    request_timeout: Duration,
 }
+
+/// Default for [`Service::with_request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long a verified key is trusted without asking the store again. Revocation through
 /// this process clears the entry at once; revocation elsewhere (the CLI, another node)
@@ -185,7 +194,26 @@ impl Service {
             default_retention_days: None,
             viewer_secret: None,
             embed_origins: Vec::new(),
+            access_seen: Arc::default(),
+            rate_limiters: ratelimit::Limiters::new(ratelimit::RateLimits::default()),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
+    }
+
+    /// Per-key request budgets (`ratelimit.rs`).
+    pub fn with_rate_limits(mut self, limits: ratelimit::RateLimits) -> Service {
+        self.rate_limiters = ratelimit::Limiters::new(limits);
+        self
+    }
+
+    /// How long a request may take before it is abandoned with `408 timeout`.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Service {
+        self.request_timeout = timeout;
+        self
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
     }
 
     /// Accepts and mints viewer tokens signed with `secret`.
@@ -604,7 +632,7 @@ impl Service {
             ))
         })?;
         let events = split_body(text, format)?;
-        self.ingest_raw(p, &events).await
+        self.ingest_checked(p, &events, true).await
     }
 
     /// Validates and stores events given as JSON values (tools and the demo seeder).
@@ -615,14 +643,16 @@ impl Service {
     ) -> Result<IngestReport, ServiceError> {
         let texts: Vec<String> = values.iter().map(Value::to_string).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        self.ingest_raw(p, &refs).await
+        self.ingest_checked(p, &refs, false).await
     }
 
     /// Validates and stores events given as JSON texts, one per event. All or nothing.
-    async fn ingest_raw(
+    /// `from_client`: refuse the actions only the service records (`access.rs`).
+    async fn ingest_checked(
         &self,
         p: &Principal,
         values: &[&str],
+        from_client: bool,
     ) -> Result<IngestReport, ServiceError> {
         let org = self.org_for(p, Scope::Write)?;
         if values.is_empty() {
@@ -641,6 +671,17 @@ impl Service {
         for (index, v) in values.iter().enumerate() {
             if let Some(ev) = validate::prepare(self.catalog, &org.slug, index, v, now, &mut errors)
             {
+                if from_client && self.is_reserved_action(&ev.action) {
+                    errors.push(FieldError {
+                        index,
+                        field: "action".into(),
+                        message: format!(
+                            "{} is recorded by the service itself when the log is read; clients cannot send it",
+                            ev.action
+                        ),
+                    });
+                    continue;
+                }
                 prepared.push(ev);
             }
         }
@@ -664,6 +705,21 @@ impl Service {
         let org = self.org_for(p, Scope::Read)?;
         let raw_query = &*self.scoped_query(p, raw_query)?;
         let req = query::parse_list(self.catalog, org.id, raw_query)?;
+        let page = self.list_page(org, req).await?;
+        let facts = access::ReadFacts {
+            rows: Some(page.events.len() as u64),
+            format: None,
+        };
+        let q = access::normalize_query(raw_query);
+        self.record_read(p, access::ReadKind::List, q, facts).await;
+        Ok(page)
+    }
+
+    async fn list_page(
+        &self,
+        org: &Org,
+        req: query::ListRequest,
+    ) -> Result<EventPage, ServiceError> {
         if req.empty {
             return Ok(EventPage {
                 events: Vec::new(),
@@ -704,6 +760,13 @@ impl Service {
             }
         };
         let summary = report::summary(self.store.as_ref(), self.catalog, org, &params, &f).await?;
+        let facts = access::ReadFacts {
+            rows: Some(summary.total),
+            format: Some(if csv { "csv" } else { "json" }),
+        };
+        let q = access::normalize_query(raw_query);
+        self.record_read(p, access::ReadKind::Summary, q, facts)
+            .await;
         Ok(if csv {
             Report::Csv {
                 file_name: export::file_name(org, &f, "summary", "csv"),
@@ -721,18 +784,34 @@ impl Service {
         let raw_query = &*self.scoped_query(p, raw_query)?;
         let params = query::Params::parse(raw_query, &["interval", "stack"])?;
         let f = query::parse_filters(self.catalog, &params)?;
-        report::histogram(self.store.as_ref(), self.catalog, org, &params, &f).await
+        let v = report::histogram(self.store.as_ref(), self.catalog, org, &params, &f).await?;
+        let facts = access::ReadFacts {
+            rows: v["total"].as_u64(),
+            format: None,
+        };
+        let q = access::normalize_query(raw_query);
+        self.record_read(p, access::ReadKind::Histogram, q, facts)
+            .await;
+        Ok(v)
     }
 
     /// Starts an export. Bad parameters fail here, before any byte is sent; the rows then
-    /// arrive on the returned channel, a page at a time.
-    pub fn export(&self, p: &Principal, raw_query: &str) -> Result<Export, ServiceError> {
+    /// arrive on the returned channel, a page at a time. The export is recorded
+    /// (`audit_log.exported`) before it starts.
+    pub async fn export(&self, p: &Principal, raw_query: &str) -> Result<Export, ServiceError> {
         let org = self.org_for(p, Scope::Read)?.clone();
         let raw_query = &*self.scoped_query(p, raw_query)?;
         let params = query::Params::parse(raw_query, &["format"])?;
         let f = query::parse_filters(self.catalog, &params)?;
         let format = export::ExportFormat::parse(params.get("format"))?;
         let file_name = export::file_name(&org, &f, "events", format.extension());
+        let facts = access::ReadFacts {
+            rows: None,
+            format: Some(format.extension()),
+        };
+        let q = access::normalize_query(raw_query);
+        self.record_read(p, access::ReadKind::Export, q, facts)
+            .await;
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         tokio::spawn(export::run_export(
             self.store.clone(),
@@ -756,7 +835,15 @@ impl Service {
             return Err(not_found());
         }
         match self.store.get_event(org, id).await? {
-            Some(row) if self.may_see(p, &row.body) => Ok(row.body),
+            Some(row) if self.may_see(p, &row.body) => {
+                let q = BTreeMap::from([("id".to_string(), id.to_string())]);
+                let facts = access::ReadFacts {
+                    rows: Some(1),
+                    format: None,
+                };
+                self.record_read(p, access::ReadKind::Get, q, facts).await;
+                Ok(row.body)
+            }
             _ => Err(not_found()),
         }
     }

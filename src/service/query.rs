@@ -305,6 +305,17 @@ pub fn parse_filters(catalog: &Catalog, params: &Params) -> Result<Filters, Serv
             .map(|a| a.name.clone())
             .collect()
     });
+    // Reads of the log are recorded in its `access` category: a request that names no
+    // action filter leaves them out, so reading never changes what a plain read shows.
+    let actions = actions.or_else(|| {
+        Some(
+            catalog
+                .actions()
+                .filter(|a| a.category != super::access::CATEGORY)
+                .map(|a| a.name.clone())
+                .collect(),
+        )
+    });
     let actor_types = list("actor_type")?;
     if let Some(v) = actor_types
         .iter()

@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 
 pub const OPERATOR: &str = "operator-token-for-tests-0123456789";
 
+/// Every category, `access` (recorded reads) included: the filter for a whole-log export.
+pub const WHOLE_LOG: &str = "category=configuration,activity,security,compliance,access";
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: Client,

@@ -147,7 +147,8 @@ async fn checkpoints_and_proofs_verify_with_only_the_public_key() {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(r["ok"], true, "{r}");
-    assert_eq!(r["events"], 100);
+    // the 100 events and the recorded listing above (proofs are not recorded reads)
+    assert_eq!(r["events"], 101);
     assert_eq!(r["checkpoints"], 2);
 }
 
@@ -166,13 +167,18 @@ fn cli_verifies_the_database_and_an_export_and_names_the_first_broken_seq() {
     ));
     let (_, cp) = rt.block_on(app.post_json("/v1/integrity/checkpoints", &acme.admin, &json!({})));
     let vk = rt.block_on(verifier(&app)).vkey();
+    // the whole log: the export's own record (seq 301, written before it starts) included
     let export = rt.block_on(async {
-        app.get("/v1/events/export?format=ndjson", &acme.read)
-            .await
-            .text()
-            .await
-            .unwrap()
+        app.get(
+            &format!("/v1/events/export?format=ndjson&{WHOLE_LOG}"),
+            &acme.read,
+        )
+        .await
+        .text()
+        .await
+        .unwrap()
     });
+    assert_eq!(export.lines().count(), 301);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("acme.ndjson");
     std::fs::write(&file, &export).unwrap();
@@ -191,7 +197,7 @@ fn cli_verifies_the_database_and_an_export_and_names_the_first_broken_seq() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("ok: 300 events"));
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("ok: 301 events"));
 
     let offline = |path: &std::path::Path| {
         bin()
@@ -402,17 +408,21 @@ fn retention_settings_purge_and_the_purge_event() {
     assert_eq!(summary["total"], 52);
     let (_, r) = rt.block_on(app.post_json("/v1/integrity/verify", &acme.admin, &json!({})));
     assert_eq!(r["ok"], true, "{r}");
-    assert!(cli(&["verify", "--org", "acme"]).starts_with("ok: 122 events"));
+    // plus the two recorded reads just above (seq 123, 124)
+    assert!(cli(&["verify", "--org", "acme"]).starts_with("ok: 124 events"));
     // offline: the export starts after the cut; with the kept state it verifies against the
     // checkpoint signed before the purge
     let (s, cut) = rt.block_on(app.get_json("/v1/integrity/retention-cut", &acme.read));
     assert_eq!((s, &cut["cut_seq"]), (StatusCode::OK, &json!(70)));
     let export = rt.block_on(async {
-        app.get("/v1/events/export?format=ndjson", &acme.read)
-            .await
-            .text()
-            .await
-            .unwrap()
+        app.get(
+            &format!("/v1/events/export?format=ndjson&{WHOLE_LOG}"),
+            &acme.read,
+        )
+        .await
+        .text()
+        .await
+        .unwrap()
     });
     let dir = tempfile::tempdir().unwrap();
     let (file, cut_file, cp_file) = (

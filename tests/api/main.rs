@@ -5,6 +5,7 @@
 /// This target runs the suite on SQLite; `tests/api_pg` runs it again on PostgreSQL.
 pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
+mod access;
 mod auth;
 mod authz;
 mod cli;
@@ -12,6 +13,7 @@ mod helpers;
 mod hostile;
 mod ingest;
 mod integrity;
+mod limits;
 mod logs;
 #[path = "../common/pg.rs"]
 mod pg;

@@ -6,6 +6,8 @@
 
 pub const BACKEND: helpers::Backend = helpers::Backend::Postgres;
 
+#[path = "../api/access.rs"]
+mod access;
 #[path = "../api/auth.rs"]
 mod auth;
 #[path = "../api/authz.rs"]
@@ -18,6 +20,8 @@ mod hostile;
 mod ingest;
 #[path = "../api/integrity.rs"]
 mod integrity;
+#[path = "../api/limits.rs"]
+mod limits;
 mod multinode;
 #[path = "../common/pg.rs"]
 mod pg;

@@ -1,0 +1,236 @@
+//! Noisy neighbour: does one org sending far over its quota slow another org down?
+//!
+//! Three phases of the same length, each on a fresh server: the quiet org alone (per-key
+//! limits on), the quiet org next to a noisy org sending `factor` x its quota (limits on),
+//! and the same with limits off, for contrast. Both send single-event ingest requests on a
+//! fixed schedule (open loop: a slow answer does not delay the next request), so latencies
+//! include any queueing the neighbour causes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use auditlog::model::Catalog;
+use auditlog::service::ratelimit::{Rate, RateLimits};
+use serde_json::Value;
+
+use super::{Lat, new_org, start, synthetic};
+
+pub struct Noisy {
+    pub quota: u32,
+    pub quiet_rate: u32,
+    pub factor: u32,
+    pub seconds: u64,
+}
+
+/// What one sender saw.
+#[derive(Default)]
+struct Seen {
+    lat: Vec<Duration>,
+    accepted: AtomicU64,
+    limited: AtomicU64,
+    other: AtomicU64,
+}
+
+/// Sends `rate` single-event requests a second for `secs` seconds with `key`; at most
+/// `max_in_flight` at once (beyond that the schedule slips, and the sent count shows it).
+async fn send(
+    url: String,
+    key: String,
+    bodies: Arc<Vec<String>>,
+    rate: u32,
+    secs: u64,
+    max_in_flight: usize,
+) -> anyhow::Result<(Seen, u64)> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(max_in_flight)
+        .no_gzip()
+        .build()?;
+    let seen = Arc::new(Seen::default());
+    let lats = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
+    let end = Instant::now() + Duration::from_secs(secs);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut sent = 0u64;
+    while Instant::now() < end {
+        tick.tick().await;
+        let permit = slots.clone().acquire_owned().await?;
+        let body = bodies[sent as usize % bodies.len()].clone();
+        let (client, url, key, seen, lats) = (
+            client.clone(),
+            url.clone(),
+            key.clone(),
+            seen.clone(),
+            lats.clone(),
+        );
+        sent += 1;
+        tasks.spawn(async move {
+            let t = Instant::now();
+            let r = client
+                .post(&url)
+                .bearer_auth(&key)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await;
+            let status = match r {
+                Ok(r) => {
+                    let s = r.status().as_u16();
+                    let _ = r.bytes().await;
+                    s
+                }
+                Err(_) => 0,
+            };
+            let took = t.elapsed();
+            match status {
+                201 => {
+                    seen.accepted.fetch_add(1, Ordering::Relaxed);
+                    if let Ok(mut l) = lats.lock() {
+                        l.push(took);
+                    }
+                }
+                429 => {
+                    seen.limited.fetch_add(1, Ordering::Relaxed);
+                }
+                _ => {
+                    seen.other.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            drop(permit);
+        });
+        // reap finished tasks as we go
+        while tasks.try_join_next().is_some() {}
+    }
+    while tasks.join_next().await.is_some() {}
+    let mut out = Seen {
+        lat: Vec::new(),
+        accepted: AtomicU64::new(seen.accepted.load(Ordering::Relaxed)),
+        limited: AtomicU64::new(seen.limited.load(Ordering::Relaxed)),
+        other: AtomicU64::new(seen.other.load(Ordering::Relaxed)),
+    };
+    if let Ok(mut l) = lats.lock() {
+        out.lat = std::mem::take(&mut *l);
+    }
+    Ok((out, sent))
+}
+
+fn bodies(catalog: &Catalog, actions: &[String], seed: usize) -> Arc<Vec<String>> {
+    Arc::new(
+        (0..4096)
+            .map(|n| synthetic(catalog, actions, seed + n, None))
+            .map(|v: Value| v.to_string())
+            .collect(),
+    )
+}
+
+/// One phase on a fresh server: the quiet org's latencies, and what the noisy org saw.
+async fn phase(
+    n: &Noisy,
+    catalog: &'static Catalog,
+    actions: &[String],
+    data_dir: Option<std::path::PathBuf>,
+    database: Option<String>,
+    limits: RateLimits,
+    with_noisy: bool,
+) -> anyhow::Result<(Lat, Option<(Seen, u64)>)> {
+    let (url, service, _tmp) = start(data_dir, database, limits).await?;
+    let suffix = auditlog::model::time::now_micros() % 1_000_000;
+    let (_, quiet_key, _) = new_org(&service, &format!("quiet-{suffix}")).await?;
+    let (_, noisy_key, _) = new_org(&service, &format!("noisy-{suffix}")).await?;
+    let ingest = format!("{url}/v1/events");
+    let quiet = tokio::spawn(send(
+        ingest.clone(),
+        quiet_key,
+        bodies(catalog, actions, 0),
+        n.quiet_rate,
+        n.seconds,
+        64,
+    ));
+    let noisy = with_noisy.then(|| {
+        tokio::spawn(send(
+            ingest,
+            noisy_key,
+            bodies(catalog, actions, 100_000),
+            n.quota * n.factor,
+            n.seconds,
+            256,
+        ))
+    });
+    let (quiet, quiet_sent) = quiet.await??;
+    anyhow::ensure!(
+        quiet.limited.load(Ordering::Relaxed) == 0 && quiet.other.load(Ordering::Relaxed) == 0,
+        "the quiet org was refused: {} rate limited, {} failed of {quiet_sent}",
+        quiet.limited.load(Ordering::Relaxed),
+        quiet.other.load(Ordering::Relaxed)
+    );
+    let noisy = match noisy {
+        Some(t) => Some(t.await??),
+        None => None,
+    };
+    Ok((Lat(quiet.lat), noisy))
+}
+
+pub async fn run(
+    n: &Noisy,
+    catalog: &'static Catalog,
+    actions: &[String],
+    data_dir: Option<std::path::PathBuf>,
+    database: Option<String>,
+) -> anyhow::Result<()> {
+    let limits = RateLimits {
+        ingest: Some(Rate {
+            per_second: n.quota,
+            burst: n.quota,
+        }),
+        read: None,
+    };
+    println!(
+        "noisy neighbour: per-key ingest quota {} req/s; quiet org {} req/s; noisy org {} req/s ({}x quota); {} s per phase; single-event requests",
+        n.quota,
+        n.quiet_rate,
+        n.quota * n.factor,
+        n.factor,
+        n.seconds
+    );
+    let mut rows = Vec::new();
+    for (name, limits, with_noisy) in [
+        ("quiet org alone, limits on", limits, false),
+        ("with the noisy org, limits on", limits, true),
+        ("with the noisy org, limits off", RateLimits::OFF, true),
+    ] {
+        let (mut lat, noisy) = phase(
+            n,
+            catalog,
+            actions,
+            data_dir.clone(),
+            database.clone(),
+            limits,
+            with_noisy,
+        )
+        .await?;
+        let (p50, p99) = (lat.pct(0.5), lat.pct(0.99));
+        let noisy_text = match noisy {
+            Some((s, sent)) => format!(
+                "   noisy: sent {sent}, 201 {}, 429 {}, failed {}",
+                s.accepted.load(Ordering::Relaxed),
+                s.limited.load(Ordering::Relaxed),
+                s.other.load(Ordering::Relaxed)
+            ),
+            None => String::new(),
+        };
+        println!(
+            "{name:<32} quiet ingest p50 {p50:>6.2} ms  p99 {p99:>6.2} ms  ({} requests){noisy_text}",
+            lat.0.len()
+        );
+        rows.push((p50, p99));
+    }
+    if let [(a50, a99), (b50, b99), ..] = rows[..] {
+        println!(
+            "noisy org with limits on changes the quiet org's p50 by {:+.0}%, p99 by {:+.0}%",
+            (b50 / a50 - 1.0) * 100.0,
+            (b99 / a99 - 1.0) * 100.0
+        );
+    }
+    Ok(())
+}
