@@ -13,6 +13,7 @@ mod hostile;
 mod ingest;
 mod integrity;
 mod logs;
+mod openapi;
 #[path = "../common/pg.rs"]
 mod pg;
 mod query;
