@@ -16,6 +16,7 @@ use crate::service::{Service, ServiceError};
 
 /// Parses a small JSON body into `T` with errors in our format.
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    crate::service::error::reject_json_array(body, "the body")?;
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         ApiError::from(ServiceError::InvalidRequest {

@@ -8,6 +8,7 @@ pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 mod auth;
 mod authz;
 mod cli;
+mod contract;
 mod helpers;
 mod hostile;
 mod ingest;
