@@ -71,6 +71,11 @@ use crate::model::event::{Actor, Change, Context, EntityRef, EventInput, Related
         Change,
         Context,
         StoredEvent,
+        SortOrder,
+        SummaryFormat,
+        Interval,
+        Stack,
+        ExportFormat,
     )),
     modifiers(&SecurityAndCatalog),
     tags(
@@ -613,8 +618,10 @@ pub struct RetentionCut {
 
 #[derive(ToSchema)]
 pub struct Settings {
+    #[schema(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
     pub retention_days: Option<u32>,
     pub legal_hold: bool,
+    #[schema(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
     pub effective_retention_days: Option<u32>,
 }
 
@@ -622,7 +629,7 @@ pub struct Settings {
 #[derive(ToSchema)]
 pub struct SettingsPut {
     /// At least 1; `null` keeps events forever.
-    #[schema(minimum = 1)]
+    #[schema(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
     pub retention_days: Option<u32>,
     /// Default `false`.
     pub legal_hold: Option<bool>,
