@@ -901,7 +901,7 @@ impl Service {
 /// Splits a request body into the JSON text of each event without building JSON trees:
 /// one object, `{"events": [...]}`, a JSON array, or NDJSON (one object per line).
 /// Malformed JSON names the line and column.
-fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError> {
+pub fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError> {
     let malformed = |e: serde_json::Error, line_offset: usize| ServiceError::InvalidRequest {
         message: format!(
             "malformed JSON at line {} column {}: {}",
