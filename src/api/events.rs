@@ -39,6 +39,24 @@ fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
     }
 }
 
+/// Ingests one event or a batch (JSON object, `{"events": [...]}`, JSON array, or NDJSON).
+#[utoipa::path(
+    post, path = "/v1/events", tag = "events", operation_id = "ingestEvents",
+    request_body(content(
+        (super::openapi::IngestBody = "application/json"),
+        (String = "application/x-ndjson"),
+    )),
+    responses(
+        (status = 201, description = "Stored (or recognised as duplicates), durably", body = super::openapi::IngestReceipt),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden,
+        (status = 409, description = "`id_conflict`: an id already used for other content; nothing stored", body = super::openapi::ErrorBody),
+        super::openapi::PayloadTooLarge,
+        (status = 415, description = "Not JSON or NDJSON", body = super::openapi::ErrorBody),
+        (status = 422, description = "`invalid_event`: one or more events failed validation; nothing stored", body = super::openapi::ErrorBody),
+        super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn ingest(State(service): State<Service>, req: Request) -> ApiResult<Response> {
     let (parts, body) = req.into_parts();
     let p = principal(&service, &parts.headers).await?;
@@ -90,6 +108,16 @@ pub async fn ingest(State(service): State<Service>, req: Request) -> ApiResult<R
         .into_response())
 }
 
+/// Lists the org's events, newest first by default, a page at a time.
+#[utoipa::path(
+    get, path = "/v1/events", tag = "events", operation_id = "listEvents",
+    params(super::openapi::EventFilters, super::openapi::ListParams),
+    responses(
+        (status = 200, description = "A page of stored events", body = super::openapi::EventPage),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -115,6 +143,16 @@ pub async fn list(
     Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
 }
 
+/// One stored event of the org, by its `id`.
+#[utoipa::path(
+    get, path = "/v1/events/{id}", tag = "events", operation_id = "getEvent",
+    params(("id" = String, Path, description = "The event's id")),
+    responses(
+        (status = 200, description = "The stored event (canonical JSON)", body = super::openapi::StoredEvent),
+        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get_one(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -134,6 +172,21 @@ fn attachment(file_name: &str) -> String {
     format!("attachment; filename=\"{file_name}\"")
 }
 
+/// Event Counts: the org's events counted by the `group_by` dimensions.
+#[utoipa::path(
+    get, path = "/v1/events/summary", tag = "events", operation_id = "eventSummary",
+    params(super::openapi::EventFilters, super::openapi::SummaryParams),
+    responses(
+        (status = 200, description = "Counts (JSON, or CSV with `format=csv`)",
+            content((super::openapi::Summary = "application/json"), (String = "text/csv")),
+            headers(
+                ("x-auditlog-total" = Option<u64>, description = "CSV only: the total count"),
+                ("x-auditlog-truncated" = Option<bool>, description = "CSV only: whether `limit` cut groups off"),
+            )),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn summary(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -166,6 +219,16 @@ pub async fn summary(
     }
 }
 
+/// The org's events per hour, day, week or month in a time zone, zero-filled.
+#[utoipa::path(
+    get, path = "/v1/events/histogram", tag = "events", operation_id = "eventHistogram",
+    params(super::openapi::EventFilters, super::openapi::HistogramParams),
+    responses(
+        (status = 200, description = "Buckets in time order", body = super::openapi::Histogram),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn histogram(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -178,6 +241,18 @@ pub async fn histogram(
     Ok(axum::Json(v).into_response())
 }
 
+/// Every selected event as CSV or NDJSON, oldest first, streamed.
+#[utoipa::path(
+    get, path = "/v1/events/export", tag = "events", operation_id = "exportEvents",
+    params(super::openapi::EventFilters, super::openapi::ExportParams),
+    responses(
+        (status = 200, description = "The export (an attachment)",
+            content((String = "text/csv"), (String = "application/x-ndjson")),
+            headers(("content-disposition" = String, description = "attachment; filename=\"auditlog-<org>-events-<from>_<to>.<ext>\""))),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn export(
     State(service): State<Service>,
     headers: HeaderMap,

@@ -22,10 +22,25 @@ fn checkpoint_json(c: &StoredCheckpoint) -> serde_json::Value {
     })
 }
 
+/// The checkpoint signing keys, current and retired. No authentication.
+#[utoipa::path(
+    get, path = "/v1/integrity/public-keys", tag = "integrity", operation_id = "publicKeys",
+    responses((status = 200, description = "Signing keys", body = super::openapi::PublicKeys), super::openapi::Unavailable)
+)]
 pub async fn public_keys(State(service): State<Service>) -> ApiResult<Response> {
     Ok(axum::Json(service.public_keys().await?).into_response())
 }
 
+/// The org's signed checkpoints, newest first.
+#[utoipa::path(
+    get, path = "/v1/integrity/checkpoints", tag = "integrity", operation_id = "listCheckpoints",
+    params(super::openapi::CheckpointListParams),
+    responses(
+        (status = 200, description = "Checkpoints", body = super::openapi::CheckpointList),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn checkpoints(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -49,6 +64,17 @@ pub async fn checkpoints(
     Ok(axum::Json(json!({ "checkpoints": list })).into_response())
 }
 
+/// The org's newest checkpoint.
+#[utoipa::path(
+    get, path = "/v1/integrity/checkpoints/latest", tag = "integrity", operation_id = "latestCheckpoint",
+    responses(
+        (status = 200, description = "The newest checkpoint", body = super::openapi::CheckpointView),
+        super::openapi::Unauthorized, super::openapi::Forbidden,
+        (status = 404, description = "No checkpoint yet", body = super::openapi::ErrorBody),
+        super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn latest(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
     let cp = service
@@ -59,12 +85,33 @@ pub async fn latest(State(service): State<Service>, headers: HeaderMap) -> ApiRe
     Ok(axum::Json(checkpoint_json(&cp)).into_response())
 }
 
+/// Signs a checkpoint now (admin), or returns the latest when the log did not grow.
+#[utoipa::path(
+    post, path = "/v1/integrity/checkpoints", tag = "integrity", operation_id = "createCheckpoint",
+    responses(
+        (status = 201, description = "The checkpoint", body = super::openapi::CheckpointView),
+        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn create(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
     let cp = service.create_checkpoint(&p).await?;
     Ok((StatusCode::CREATED, axum::Json(checkpoint_json(&cp))).into_response())
 }
 
+/// An inclusion proof for an event.
+#[utoipa::path(
+    get, path = "/v1/integrity/inclusion", tag = "integrity", operation_id = "inclusionProof",
+    params(super::openapi::InclusionParams),
+    responses(
+        (status = 200, description = "The proof", body = super::openapi::InclusionProof),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden,
+        (status = 404, description = "No such event, or no checkpoint yet and no `tree_size`", body = super::openapi::ErrorBody),
+        super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn inclusion(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -79,6 +126,16 @@ pub async fn inclusion(
     .into_response())
 }
 
+/// A consistency proof between two tree sizes.
+#[utoipa::path(
+    get, path = "/v1/integrity/consistency", tag = "integrity", operation_id = "consistencyProof",
+    params(super::openapi::ConsistencyParams),
+    responses(
+        (status = 200, description = "The proof", body = super::openapi::ConsistencyProof),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn consistency(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -93,6 +150,15 @@ pub async fn consistency(
     .into_response())
 }
 
+/// The org's retention settings (admin).
+#[utoipa::path(
+    get, path = "/v1/settings", tag = "integrity", operation_id = "getSettings",
+    responses(
+        (status = 200, description = "Settings", body = super::openapi::Settings),
+        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get_settings(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -101,6 +167,16 @@ pub async fn get_settings(
     Ok(axum::Json(service.settings(&p).await?).into_response())
 }
 
+/// Sets the org's retention settings (admin).
+#[utoipa::path(
+    put, path = "/v1/settings", tag = "integrity", operation_id = "putSettings",
+    request_body(content = super::openapi::SettingsPut, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The settings now", body = super::openapi::Settings),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::PayloadTooLarge, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn put_settings(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -110,6 +186,17 @@ pub async fn put_settings(
     Ok(axum::Json(service.put_settings(&p, &body).await?).into_response())
 }
 
+/// Where retention cut the org's log, for offline verification after the cut.
+#[utoipa::path(
+    get, path = "/v1/integrity/retention-cut", tag = "integrity", operation_id = "retentionCut",
+    responses(
+        (status = 200, description = "The cut", body = super::openapi::RetentionCut),
+        super::openapi::Unauthorized, super::openapi::Forbidden,
+        (status = 404, description = "No retention purge yet", body = super::openapi::ErrorBody),
+        super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn retention_cut(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -118,6 +205,15 @@ pub async fn retention_cut(
     Ok(axum::Json(service.retention_cut(&p).await?).into_response())
 }
 
+/// Verifies the org's whole log online (admin).
+#[utoipa::path(
+    post, path = "/v1/integrity/verify", tag = "integrity", operation_id = "verifyLog",
+    responses(
+        (status = 200, description = "The verification report", body = super::openapi::VerifyResult),
+        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn verify(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
     let report = service.verify(&p).await?;

@@ -4,6 +4,7 @@
 pub mod error;
 mod events;
 mod integrity;
+pub mod openapi;
 mod orgs;
 mod viewer;
 mod web;
@@ -60,6 +61,7 @@ pub fn router(service: Service) -> Router {
         .route("/v1/orgs/{slug}/keys/{key_id}", delete(orgs::revoke_key))
         .route("/v1/viewer-tokens", axum::routing::post(viewer::mint))
         .route("/v1/whoami", get(viewer::whoami))
+        .route("/v1/openapi.json", get(openapi::openapi_json))
         .merge(web::routes())
         .fallback(|| async { ApiError::not_found_route() })
         .layer(axum::middleware::from_fn_with_state(
@@ -184,10 +186,20 @@ async fn json_errors(resp: Response) -> Response {
     out
 }
 
+/// Liveness: `200` while the process runs. No authentication.
+#[utoipa::path(
+    get, path = "/healthz", tag = "meta", operation_id = "healthz",
+    responses((status = 200, description = "Alive", body = openapi::Status))
+)]
 async fn healthz() -> Response {
     axum::Json(json!({ "status": "ok" })).into_response()
 }
 
+/// Readiness: `200` when the database readers and the writer respond.
+#[utoipa::path(
+    get, path = "/readyz", tag = "meta", operation_id = "readyz",
+    responses((status = 200, description = "Ready", body = openapi::Status), openapi::Unavailable)
+)]
 async fn readyz(State(service): State<Service>) -> Response {
     match service.store().ready().await {
         Ok(()) => axum::Json(json!({ "status": "ready" })).into_response(),
@@ -195,6 +207,11 @@ async fn readyz(State(service): State<Service>) -> Response {
     }
 }
 
+/// The built-in event catalog. No authentication.
+#[utoipa::path(
+    get, path = "/v1/catalog", tag = "meta", operation_id = "catalog",
+    responses((status = 200, description = "The catalog", body = openapi::CatalogDoc))
+)]
 async fn catalog() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], CATALOG_JSON).into_response()
 }

@@ -16,6 +16,7 @@ use crate::service::{Service, ServiceError};
 
 /// Parses a small JSON body into `T` with errors in our format.
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    crate::service::error::reject_json_array(body, "the body")?;
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         ApiError::from(ServiceError::InvalidRequest {
@@ -47,6 +48,18 @@ struct CreateKey {
     name: Option<String>,
 }
 
+/// Creates an organization and its first admin key (operator token).
+#[utoipa::path(
+    post, path = "/v1/orgs", tag = "orgs", operation_id = "createOrg",
+    request_body(content = super::openapi::CreateOrg, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The org and its first admin key (secret shown once)", body = super::openapi::CreatedOrg),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden,
+        (status = 409, description = "`already_exists`: the slug is taken", body = super::openapi::ErrorBody),
+        super::openapi::PayloadTooLarge, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -61,6 +74,15 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// Every organization, by slug (operator token).
+#[utoipa::path(
+    get, path = "/v1/orgs", tag = "orgs", operation_id = "listOrgs",
+    responses(
+        (status = 200, description = "Organizations", body = super::openapi::OrgList),
+        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
     let p = principal(&service, &headers).await?;
     let orgs = service.list_orgs(&p).await?;
@@ -84,6 +106,18 @@ fn path_params(
     }
 }
 
+/// Creates an API key for the org (operator token, or the org's admin key).
+#[utoipa::path(
+    post, path = "/v1/orgs/{slug}/keys", tag = "orgs", operation_id = "createKey",
+    params(("slug" = String, Path, description = "The org's slug")),
+    request_body(content = super::openapi::CreateKey, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The key (secret shown once)", body = super::openapi::CreatedKey),
+        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound,
+        super::openapi::PayloadTooLarge, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn create_key(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -100,6 +134,16 @@ pub async fn create_key(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
+/// The org's keys, revoked ones included, never secrets.
+#[utoipa::path(
+    get, path = "/v1/orgs/{slug}/keys", tag = "orgs", operation_id = "listKeys",
+    params(("slug" = String, Path, description = "The org's slug")),
+    responses(
+        (status = 200, description = "Keys", body = super::openapi::KeyList),
+        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list_keys(
     State(service): State<Service>,
     headers: HeaderMap,
@@ -112,6 +156,19 @@ pub async fn list_keys(
     Ok(Json(json!({ "keys": keys })).into_response())
 }
 
+/// Revokes a key.
+#[utoipa::path(
+    delete, path = "/v1/orgs/{slug}/keys/{key_id}", tag = "orgs", operation_id = "revokeKey",
+    params(
+        ("slug" = String, Path, description = "The org's slug"),
+        ("key_id" = String, Path, description = "The key's id (`key_…`)"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound, super::openapi::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn revoke_key(
     State(service): State<Service>,
     headers: HeaderMap,

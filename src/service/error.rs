@@ -75,6 +75,18 @@ pub fn json_message(e: &serde_json::Error) -> String {
     }
 }
 
+/// Bodies that must be JSON objects: serde reads a struct from an array too (`[30, true]`
+/// as `{"retention_days": 30, "legal_hold": true}`), a shape the API does not accept.
+pub fn reject_json_array(body: &[u8], what: &str) -> Result<(), ServiceError> {
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => Err(ServiceError::InvalidRequest {
+            message: format!("{what} must be a JSON object, not an array"),
+            details: Some(serde_json::json!({ "field": "" })),
+        }),
+        _ => Ok(()),
+    }
+}
+
 impl ServiceError {
     pub fn invalid(message: impl Into<String>) -> Self {
         ServiceError::InvalidRequest {

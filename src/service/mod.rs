@@ -258,6 +258,7 @@ impl Service {
             legal_hold: bool,
         }
         let org = self.org_for(p, Scope::Admin)?;
+        error::reject_json_array(body, "the settings")?;
         let de = &mut serde_json::Deserializer::from_slice(body);
         let put: Put =
             serde_path_to_error::deserialize(de).map_err(|e| ServiceError::InvalidRequest {
@@ -297,7 +298,8 @@ impl Service {
         if settings.legal_hold {
             return Ok(crate::store::Purged::default());
         }
-        let before = now_micros() - i64::from(days) * 86_400_000_000;
+        // saturating: a retention of millions of years must not overflow (and purge all)
+        let before = now_micros().saturating_sub(i64::from(days).saturating_mul(86_400_000_000));
         let mut total = crate::store::Purged::default();
         loop {
             let step = self.store.purge(org, before, 10_000, dry_run).await?;
@@ -992,7 +994,7 @@ impl Service {
 /// Splits a request body into the JSON text of each event without building JSON trees:
 /// one object, `{"events": [...]}`, a JSON array, or NDJSON (one object per line).
 /// Malformed JSON names the line and column.
-fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError> {
+pub fn split_body(text: &str, format: BodyFormat) -> Result<Vec<&str>, ServiceError> {
     let malformed = |e: serde_json::Error, line_offset: usize| ServiceError::InvalidRequest {
         message: format!(
             "malformed JSON at line {} column {}: {}",

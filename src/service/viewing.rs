@@ -53,6 +53,7 @@ impl Service {
         let mint: Mint = if body.iter().all(u8::is_ascii_whitespace) {
             Mint::default()
         } else {
+            error::reject_json_array(body, "a viewer token request")?;
             let de = &mut serde_json::Deserializer::from_slice(body);
             serde_path_to_error::deserialize(de).map_err(|e| ServiceError::InvalidRequest {
                 message: format!(

@@ -9,12 +9,14 @@ mod access;
 mod auth;
 mod authz;
 mod cli;
+mod contract;
 mod helpers;
 mod hostile;
 mod ingest;
 mod integrity;
 mod limits;
 mod logs;
+mod openapi;
 #[path = "../common/pg.rs"]
 mod pg;
 mod query;

@@ -12,6 +12,8 @@ mod access;
 mod auth;
 #[path = "../api/authz.rs"]
 mod authz;
+#[path = "../api/contract.rs"]
+mod contract;
 #[path = "../api/helpers.rs"]
 mod helpers;
 #[path = "../api/hostile.rs"]
