@@ -111,6 +111,13 @@ impl Catalog {
         })
     }
 
+    /// Whether the rollups count this action. Records of reads (the `access` category) are
+    /// left out, so that Event Counts that leave them out (the default) can be answered from
+    /// rollups without an action filter; counts that ask for them read the events.
+    pub fn rolled_up(&self, action: &str) -> bool {
+        self.action(action).is_none_or(|a| a.category != "access")
+    }
+
     pub fn action(&self, name: &str) -> Option<&Action> {
         self.actions.get(name)
     }

@@ -361,7 +361,41 @@ pub async fn count(
     };
     // signed while corrections move counts between buckets
     let mut groups: HashMap<CountKey, i64> = HashMap::new();
-    for (piece, role) in plan(&base, time.map(|i| (i, &f.tz))) {
+    // Rollups leave out the records of reads (`Catalog::rolled_up`): a count that includes
+    // any is read from the events; the default selection (every action but those) is what
+    // the rollups hold, so their pieces need no action filter at all.
+    let catalog = crate::model::Catalog::builtin();
+    let (reads_included, default_selection) = match &f.actions {
+        None => (true, false),
+        Some(a) => (
+            a.iter().any(|x| !catalog.rolled_up(x)),
+            a.len()
+                == catalog
+                    .actions()
+                    .filter(|x| catalog.rolled_up(&x.name))
+                    .count(),
+        ),
+    };
+    let pieces = if reads_included {
+        vec![(base.clone(), Role::Plain)]
+    } else if default_selection {
+        let rollup_base = CountQuery {
+            actions: None,
+            ..base.clone()
+        };
+        plan(&rollup_base, time.map(|i| (i, &f.tz)))
+            .into_iter()
+            .map(|(mut q, role)| {
+                if q.source == CountSource::Events {
+                    q.actions = base.actions.clone();
+                }
+                (q, role)
+            })
+            .collect()
+    } else {
+        plan(&base, time.map(|i| (i, &f.tz)))
+    };
+    for (piece, role) in pieces {
         for row in store.count(org, &piece).await? {
             let CountRow {
                 time: t,

@@ -1174,6 +1174,9 @@ struct Rollups<'a> {
 
 impl<'a> Rollups<'a> {
     fn add(&mut self, org_id: i64, ev: &'a PreparedEvent) {
+        if !crate::model::Catalog::builtin().rolled_up(&ev.action) {
+            return;
+        }
         let hour = floor_to(ev.occurred_at, HOUR_MICROS);
         let day = floor_to(ev.occurred_at, DAY_MICROS);
         let actor_id = ev.actor_id.as_deref().unwrap_or("");
@@ -1776,6 +1779,9 @@ fn subtract_rollups(tx: &Connection, org_id: i64, victims: &[Victim]) -> StoreRe
     let mut actor: HashMap<(i64, i64, &str, &str, &str), i64> = HashMap::new();
     let mut full: HashMap<(i64, &str, &str, &str), HashMap<&str, i64>> = HashMap::new();
     for (occurred, act, at, aid, via) in victims {
+        if !crate::model::Catalog::builtin().rolled_up(act) {
+            continue;
+        }
         let aid = aid.as_deref().unwrap_or("");
         let via = via.as_deref().unwrap_or("");
         for (grain, step) in [(GRAIN_HOUR, HOUR_MICROS), (GRAIN_DAY, DAY_MICROS)] {
