@@ -122,7 +122,7 @@ pub async fn run(
         keys.push(admin);
     }
     println!(
-        "soak: {minutes} min, {rate} events/s over {orgs} orgs in batches of 100, listings and Event Counts 20/s, an export every 15 s; server pid {pid} at {url}"
+        "soak: {minutes} min, {rate} events/s over {orgs} orgs in batches of 100, listings and Event Counts 20/s, an export of an org's last 10 s every 15 s; server pid {pid} at {url}"
     );
     let shared = Arc::new(Shared {
         minute: Mutex::new(Minute::default()),
@@ -208,7 +208,7 @@ pub async fn run(
             }
         }));
     }
-    // exports: the last minute of one org as CSV, every 15 s
+    // exports: the last 10 seconds of one org as CSV, every 15 s
     {
         let (client, url, keys, shared) =
             (client.clone(), url.clone(), keys.clone(), shared.clone());
@@ -218,7 +218,7 @@ pub async fn run(
             while Instant::now() < end {
                 tick.tick().await;
                 let from = auditlog::model::time::format_micros(
-                    auditlog::model::time::now_micros() - 60_000_000,
+                    auditlog::model::time::now_micros() - 10_000_000,
                 );
                 let key = &keys[i % keys.len()];
                 i += 1;
