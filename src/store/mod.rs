@@ -116,12 +116,36 @@ pub struct CountQuery {
 }
 
 impl CountQuery {
-    fn needs_actor(&self) -> bool {
+    pub(crate) fn needs_actor(&self) -> bool {
         self.by_actor || self.actor_ids.is_some() || self.actor_types.is_some()
     }
 
-    fn needs_action(&self) -> bool {
+    pub(crate) fn needs_action(&self) -> bool {
         self.by_action || self.actions.is_some()
+    }
+
+    /// The grouped columns of a count, in the order both stores read them back (time,
+    /// action, actor type, actor id, via type); `time_col` is the source's time expression.
+    pub(crate) fn group_columns<'a>(&self, time_col: &'a str) -> Vec<&'a str> {
+        let mut cols = Vec::new();
+        if self.by_time {
+            cols.push(time_col);
+        }
+        if self.by_action {
+            cols.push("action");
+        }
+        if self.by_actor {
+            if self.source == CountSource::Events {
+                cols.extend([
+                    "actor_type",
+                    "COALESCE(actor_id, '')",
+                    "COALESCE(via_type, '')",
+                ]);
+            } else {
+                cols.extend(["actor_type", "actor_id", "via_type"]);
+            }
+        }
+        cols
     }
 
     /// Whether rollups of `source` can answer this query. Per-action and per-actor rollups

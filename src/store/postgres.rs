@@ -486,8 +486,7 @@ fn build_query(org_id: i64, q: &EventQuery) -> (String, Params) {
 }
 
 fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
-    let needs_actor = q.by_actor || q.actor_ids.is_some() || q.actor_types.is_some();
-    let needs_action = q.by_action || q.actions.is_some();
+    let (needs_actor, needs_action) = (q.needs_actor(), q.needs_action());
     let mut p: Params = vec![Box::new(org_id)];
     let (table, time_col, count_expr) = match q.source {
         CountSource::Events => (
@@ -509,24 +508,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
             (table, "bucket", "COALESCE(SUM(n), 0)::BIGINT")
         }
     };
-    let mut cols: Vec<&str> = Vec::new();
-    if q.by_time {
-        cols.push(time_col);
-    }
-    if q.by_action {
-        cols.push("action");
-    }
-    if q.by_actor {
-        if q.source == CountSource::Events {
-            cols.extend([
-                "actor_type",
-                "COALESCE(actor_id, '')",
-                "COALESCE(via_type, '')",
-            ]);
-        } else {
-            cols.extend(["actor_type", "actor_id", "via_type"]);
-        }
-    }
+    let cols = q.group_columns(time_col);
     let mut sql = format!("SELECT {}", cols.join(", "));
     if !cols.is_empty() {
         sql.push_str(", ");

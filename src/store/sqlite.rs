@@ -570,8 +570,7 @@ impl Store for SqliteStore {
     async fn count(&self, org: &Org, q: &CountQuery) -> StoreResult<Vec<CountRow>> {
         let (org_id, q) = (org.id, q.clone());
         self.read(move |conn| {
-            let mixed = (q.by_actor || q.actor_ids.is_some() || q.actor_types.is_some())
-                && (q.by_action || q.actions.is_some());
+            let mixed = q.needs_actor() && q.needs_action();
             if q.source == CountSource::Daily && mixed {
                 return count_actor_actions(conn, org_id, &q);
             }
@@ -1380,8 +1379,7 @@ fn count_actor_actions(
 /// Builds the count query for one source. Returns the SQL, its parameters, and which
 /// columns come back (time, action, actor triple).
 fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue>)> {
-    let needs_actor = q.by_actor || q.actor_ids.is_some() || q.actor_types.is_some();
-    let needs_action = q.by_action || q.actions.is_some();
+    let (needs_actor, needs_action) = (q.needs_actor(), q.needs_action());
     let mut p = vec![SqlValue::Integer(org_id)];
     let (table, time_col, count_expr) = match q.source {
         CountSource::Events => (
@@ -1405,24 +1403,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
             (table, "bucket", "SUM(n)")
         }
     };
-    let mut cols: Vec<&str> = Vec::new();
-    if q.by_time {
-        cols.push(time_col);
-    }
-    if q.by_action {
-        cols.push("action");
-    }
-    if q.by_actor {
-        if q.source == CountSource::Events {
-            cols.extend([
-                "actor_type",
-                "COALESCE(actor_id, '')",
-                "COALESCE(via_type, '')",
-            ]);
-        } else {
-            cols.extend(["actor_type", "actor_id", "via_type"]);
-        }
-    }
+    let cols = q.group_columns(time_col);
     let mut sql = format!("SELECT {}", cols.join(", "));
     if !cols.is_empty() {
         sql.push_str(", ");
