@@ -338,7 +338,7 @@ async fn settle() -> anyhow::Result<()> {
         "events",
         "rollup_action",
         "rollup_actor",
-        "rollup_actor_action",
+        "rollup_actor_actions",
         "merkle_nodes",
     ] {
         client

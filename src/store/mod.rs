@@ -175,6 +175,95 @@ pub struct CountRow {
     pub n: u64,
 }
 
+/// One actor-day's per-action counts, packed into one text cell as `action=n` lines (in
+/// both stores' `rollup_actor_actions`): one row per actor and day instead of one per
+/// action, actor and day, so a commit upserts a row per actor and day it touched.
+pub(crate) fn pack_counts(counts: &std::collections::BTreeMap<String, i64>) -> String {
+    let mut out = String::with_capacity(counts.len() * 24);
+    for (action, n) in counts {
+        out.push_str(action);
+        out.push('=');
+        out.push_str(&n.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn unpack_counts(s: &str) -> std::collections::BTreeMap<String, i64> {
+    s.lines()
+        .filter_map(|l| {
+            let (a, n) = l.split_once('=')?;
+            Some((a.to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Groups packed actor-day rows (see [`pack_counts`]) in memory as a [`CountQuery`] asks.
+pub(crate) struct ActorActionTally<'q> {
+    q: &'q CountQuery,
+    wanted: Option<std::collections::HashSet<&'q str>>,
+    groups: std::collections::HashMap<ActorActionKey, u64>,
+}
+
+type ActorActionKey = (
+    Option<i64>,
+    Option<String>,
+    Option<(String, String, String)>,
+);
+
+impl<'q> ActorActionTally<'q> {
+    pub(crate) fn new(q: &'q CountQuery) -> Self {
+        ActorActionTally {
+            q,
+            wanted: q
+                .actions
+                .as_ref()
+                .map(|a| a.iter().map(String::as_str).collect()),
+            groups: std::collections::HashMap::new(),
+        }
+    }
+
+    /// One row: the day, the actor (type, id, via type) and its packed counts.
+    pub(crate) fn add(&mut self, bucket: i64, actor: (String, String, String), counts: &str) {
+        let actor = self.q.by_actor.then_some(actor);
+        for line in counts.lines() {
+            let Some((action, n)) = line.split_once('=') else {
+                continue;
+            };
+            if self.wanted.as_ref().is_some_and(|w| !w.contains(action)) {
+                continue;
+            }
+            let n: u64 = n.parse().unwrap_or(0);
+            let key = (
+                self.q.by_time.then_some(bucket),
+                self.q.by_action.then(|| action.to_string()),
+                actor.clone(),
+            );
+            *self.groups.entry(key).or_default() += n;
+        }
+    }
+
+    pub(crate) fn finish(self) -> Vec<CountRow> {
+        self.groups
+            .into_iter()
+            .map(|((time, action, actor), n)| {
+                let (actor_type, actor_id, via_type) = match actor {
+                    Some((t, i, v)) => (Some(t), Some(i), Some(v)),
+                    None => (None, None, None),
+                };
+                CountRow {
+                    time,
+                    action,
+                    actor_type,
+                    actor_id,
+                    via_type,
+                    n,
+                }
+            })
+            .collect()
+    }
+}
+
 pub const HOUR_MICROS: i64 = 3_600_000_000;
 pub const DAY_MICROS: i64 = 24 * HOUR_MICROS;
 

@@ -21,9 +21,10 @@ use tokio::sync::mpsc::{Receiver, Sender, channel, error::TryRecvError};
 use tokio::sync::{Semaphore, oneshot};
 
 use super::{
-    Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery, EventRow, HOUR_MICROS,
-    KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
-    StoreResult, StoredCheckpoint, VerifyRow,
+    ActorActionTally, Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery,
+    EventRow, HOUR_MICROS, KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged,
+    SigningKeyInfo, Store, StoreError, StoreResult, StoredCheckpoint, VerifyRow, pack_counts,
+    unpack_counts,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH, seal_at};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
@@ -1276,26 +1277,6 @@ impl<'a> Rollups<'a> {
     }
 }
 
-fn pack_counts(counts: &std::collections::BTreeMap<String, i64>) -> String {
-    let mut out = String::with_capacity(counts.len() * 24);
-    for (action, n) in counts {
-        out.push_str(action);
-        out.push('=');
-        out.push_str(&n.to_string());
-        out.push('\n');
-    }
-    out
-}
-
-fn unpack_counts(s: &str) -> std::collections::BTreeMap<String, i64> {
-    s.lines()
-        .filter_map(|l| {
-            let (a, n) = l.split_once('=')?;
-            Some((a.to_string(), n.parse().ok()?))
-        })
-        .collect()
-}
-
 /// Reads the packed action x actor day rollup and groups it in memory.
 fn count_actor_actions(
     conn: &Connection,
@@ -1317,63 +1298,14 @@ fn count_actor_actions(
     if let Some(v) = &q.actor_types {
         in_list(&mut sql, &mut p, "actor_type", v);
     }
-    let wanted: Option<std::collections::HashSet<&str>> = q
-        .actions
-        .as_ref()
-        .map(|a| a.iter().map(String::as_str).collect());
-    type Key = (
-        Option<i64>,
-        Option<String>,
-        Option<(String, String, String)>,
-    );
-    let mut groups: HashMap<Key, u64> = HashMap::new();
+    let mut tally = ActorActionTally::new(q);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(p))?;
     while let Some(r) = rows.next()? {
-        let bucket: i64 = r.get(0)?;
-        let actor = if q.by_actor {
-            Some((
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        } else {
-            None
-        };
         let counts: String = r.get(4)?;
-        for line in counts.lines() {
-            let Some((action, n)) = line.split_once('=') else {
-                continue;
-            };
-            if wanted.as_ref().is_some_and(|w| !w.contains(action)) {
-                continue;
-            }
-            let n: u64 = n.parse().unwrap_or(0);
-            let key = (
-                q.by_time.then_some(bucket),
-                q.by_action.then(|| action.to_string()),
-                actor.clone(),
-            );
-            *groups.entry(key).or_default() += n;
-        }
+        tally.add(r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?), &counts);
     }
-    Ok(groups
-        .into_iter()
-        .map(|((time, action, actor), n)| {
-            let (actor_type, actor_id, via_type) = match actor {
-                Some((t, i, v)) => (Some(t), Some(i), Some(v)),
-                None => (None, None, None),
-            };
-            CountRow {
-                time,
-                action,
-                actor_type,
-                actor_id,
-                via_type,
-                n,
-            }
-        })
-        .collect())
+    Ok(tally.finish())
 }
 
 /// Builds the count query for one source. Returns the SQL, its parameters, and which

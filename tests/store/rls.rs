@@ -60,7 +60,7 @@ async fn a_query_without_its_org_sees_nothing_and_one_org_cannot_touch_another()
         "org_heads",
         "rollup_action",
         "rollup_actor",
-        "rollup_actor_action",
+        "rollup_actor_actions",
         "actors",
         "merkle_nodes",
     ] {
