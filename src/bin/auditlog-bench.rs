@@ -108,6 +108,18 @@ enum Cmd {
         #[arg(long, default_value_t = 15)]
         seconds: u64,
     },
+    /// The noisy neighbour's sender process (started by `noisy`).
+    #[command(hide = true)]
+    NoisySender {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        rate: u32,
+        #[arg(long)]
+        seconds: u64,
+    },
     /// First page of GET /v1/events with filters over a large org.
     Query {
         #[arg(long, default_value_t = 1_000_000)]
@@ -414,6 +426,15 @@ async fn main() -> anyhow::Result<()> {
         .filter(|a| a.category != auditlog::service::access::CATEGORY)
         .map(|a| a.name.clone())
         .collect();
+    if let Cmd::NoisySender {
+        url,
+        key,
+        rate,
+        seconds,
+    } = cli.cmd
+    {
+        return noisy::sender_main(catalog, &actions, url, key, rate, seconds).await;
+    }
     let pg = match &cli.database {
         Some(url) if url.starts_with("postgres") => Some(PgBench::new(url, cli.pg_schema).await?),
         _ => None,
@@ -499,7 +520,9 @@ async fn bench(
 ) -> anyhow::Result<()> {
     let (url, service, actions) = (url.to_string(), service.clone(), actions.to_vec());
     match cmd {
-        Cmd::Baseline { .. } | Cmd::Soak { .. } | Cmd::Noisy { .. } => anyhow::bail!("run by main"),
+        Cmd::Baseline { .. } | Cmd::Soak { .. } | Cmd::Noisy { .. } | Cmd::NoisySender { .. } => {
+            anyhow::bail!("run by main")
+        }
         Cmd::Ingest {
             batched_events,
             single_events,
