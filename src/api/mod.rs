@@ -64,10 +64,6 @@ pub fn router(service: Service) -> Router {
         .route("/v1/openapi.json", get(openapi::openapi_json))
         .merge(web::routes())
         .fallback(|| async { ApiError::not_found_route() })
-        .layer(axum::middleware::from_fn_with_state(
-            service.clone(),
-            rate_limit,
-        ))
         .layer(axum::middleware::map_response(json_errors))
         // The ingest handler enforces its own limit with a JSON error; this is the backstop.
         .layer(DefaultBodyLimit::max(body_limit))
@@ -86,6 +82,12 @@ pub fn router(service: Service) -> Router {
                 .gzip(true)
                 .compress_when(tower_http::compression::predicate::SizeAbove::new(2048)),
         )
+        // Over its budget, a request is refused before anything else runs: one org far over
+        // its quota should cost the server as little as possible (its answer is already JSON).
+        .layer(axum::middleware::from_fn_with_state(
+            service.clone(),
+            rate_limit,
+        ))
         // Spans name the method and the path only: query strings carry filter values (ids,
         // emails) and whatever a client pastes there, which do not belong in logs.
         .layer(
