@@ -210,6 +210,10 @@ CREATE INDEX events_org_entity ON events (org_id, entity_id, occurred_at, seq);
 
 fn classify(e: tokio_postgres::Error) -> StoreError {
     if let Some(code) = e.code() {
+        // 53100: the disk (or tablespace) is full; the statement's transaction is aborted
+        if *code == SqlState::DISK_FULL {
+            return StoreError::StorageFull(e.to_string());
+        }
         let class = &code.code()[..2];
         // 08 connection, 53 insufficient resources, 57 operator intervention, 58 system error
         if matches!(class, "08" | "53" | "57" | "58")
@@ -1046,10 +1050,7 @@ impl Inner {
                 }
                 Err(e) => {
                     for p in group {
-                        let _ = p.reply.send(Err(match &e {
-                            StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
-                            other => StoreError::Internal(other.to_string()),
-                        }));
+                        let _ = p.reply.send(Err(e.clone()));
                     }
                 }
             }

@@ -148,10 +148,11 @@ fn pk(org_id: i64, seq: u64) -> i64 {
 
 fn classify(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
+        // the filesystem is full (ENOSPC), or max_page_count was reached
+        Some(ErrorCode::DiskFull) => StoreError::StorageFull(e.to_string()),
         Some(
             ErrorCode::DatabaseBusy
             | ErrorCode::DatabaseLocked
-            | ErrorCode::DiskFull
             | ErrorCode::SystemIoFailure
             | ErrorCode::CannotOpen
             | ErrorCode::ReadOnly,
@@ -960,7 +961,7 @@ fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Ve
         Err(e) => {
             let err = classify(e);
             for p in group {
-                let _ = p.reply.send(Err(clone_err(&err)));
+                let _ = p.reply.send(Err(err.clone()));
             }
             return;
         }
@@ -991,23 +992,16 @@ fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Ve
             for (p, r) in group.into_iter().zip(results) {
                 let _ = p.reply.send(match &lost {
                     Ok(()) => r,
-                    Err(e) => Err(clone_err(e)),
+                    Err(e) => Err(e.clone()),
                 });
             }
         }
         Err(err) => {
             heads.clear();
             for p in group {
-                let _ = p.reply.send(Err(clone_err(&err)));
+                let _ = p.reply.send(Err(err.clone()));
             }
         }
-    }
-}
-
-fn clone_err(e: &StoreError) -> StoreError {
-    match e {
-        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
-        other => StoreError::Internal(other.to_string()),
     }
 }
 
