@@ -8,13 +8,17 @@ use serde_json::json;
 
 use crate::service::ServiceError;
 
+/// `Retry-After` of a `storage_full` answer: space comes back when an operator frees or adds
+/// some, so there is no point in retrying at once.
+pub const STORAGE_FULL_RETRY_AFTER_SECS: u64 = 30;
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
     pub details: serde_json::Value,
-    /// Seconds for a `Retry-After` header (429).
+    /// Seconds for a `Retry-After` header (429, 503 `storage_full`).
     pub retry_after: Option<u64>,
 }
 
@@ -78,6 +82,16 @@ impl From<ServiceError> for ApiError {
                     "unavailable",
                     "the service cannot store or read events right now; retry later with the same event ids (a retry never stores an event twice)",
                 );
+            }
+            E::StorageFull(ref cause) => {
+                tracing::warn!(error.cause = %cause, "storage full");
+                let mut err = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_full",
+                    "the server's disk is full: nothing from this request was stored; retry later with the same event ids (a retry never stores an event twice)",
+                );
+                err.retry_after = Some(STORAGE_FULL_RETRY_AFTER_SECS);
+                return err;
             }
             E::Internal(ref cause) => {
                 tracing::error!(error.cause = %cause, "internal error");

@@ -282,6 +282,7 @@ pub enum ErrorCode {
     InvalidEvent,
     Internal,
     Unavailable,
+    StorageFull,
 }
 
 /// A bad query parameter or body; `details.parameter` or `details.field` names it.
@@ -310,9 +311,13 @@ pub struct NotFound(ErrorBody);
 #[response(status = 413)]
 pub struct PayloadTooLarge(ErrorBody);
 
-/// The storage cannot serve now; nothing was stored, retry later.
+/// The storage cannot serve now (`unavailable`), or its disk is full (`storage_full`, with
+/// `Retry-After`); nothing was stored, retry later with the same event ids.
 #[derive(IntoResponses)]
-#[response(status = 503)]
+#[response(
+    status = 503,
+    headers(("Retry-After" = u64, description = "With `storage_full`: seconds to wait before retrying"))
+)]
 pub struct Unavailable(ErrorBody);
 
 // ---- query parameters ---------------------------------------------------------------

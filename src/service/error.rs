@@ -49,6 +49,9 @@ pub enum ServiceError {
     AlreadyExists(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The database's disk is full; nothing of the request was stored.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     /// The key is over its request budget (`service::ratelimit`).
     #[error("{message}")]
     RateLimited {
@@ -110,6 +113,7 @@ impl From<StoreError> for ServiceError {
             StoreError::AlreadyExists(what) => ServiceError::AlreadyExists(what),
             StoreError::IdConflict { index, id } => ServiceError::IdConflict { index, id },
             StoreError::Unavailable(m) => ServiceError::Unavailable(m),
+            StoreError::StorageFull(m) => ServiceError::StorageFull(m),
             StoreError::Internal(m) => ServiceError::Internal(m),
         }
     }

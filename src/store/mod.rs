@@ -12,7 +12,7 @@ use crate::model::chain::PreparedEvent;
 use crate::model::merkle::Hash;
 use crate::model::{KeyInfo, Org, Scope};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("{0} already exists")]
     AlreadyExists(String),
@@ -20,9 +20,13 @@ pub enum StoreError {
     /// the request.
     #[error("event id {id} was already used for an event with different content")]
     IdConflict { index: usize, id: String },
-    /// The database cannot take the request now (busy, disk full, I/O error).
+    /// The database cannot take the request now (busy, I/O error, connection lost).
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// The database's disk (or quota) is full: the transaction was rolled back, nothing of
+    /// it was stored. Writes work again once space is freed, without a restart.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     #[error("storage error: {0}")]
     Internal(String),
 }
@@ -427,11 +431,16 @@ pub trait Store: Send + Sync + 'static {
 }
 
 /// Failpoint `store::before_commit`: everything is written, the commit fails (tests only;
-/// compiled out without the `failpoints` feature).
+/// compiled out without the `failpoints` feature). `return` fails as an unavailable
+/// database, `return(disk_full)` as a full disk.
 pub(crate) fn before_commit() -> StoreResult<()> {
-    fail::fail_point!("store::before_commit", |_| Err(StoreError::Unavailable(
-        "injected failure before commit".into()
-    )));
+    fail::fail_point!("store::before_commit", |arg| Err(
+        if arg.as_deref() == Some("disk_full") {
+            StoreError::StorageFull("injected: database or disk is full".into())
+        } else {
+            StoreError::Unavailable("injected failure before commit".into())
+        }
+    ));
     Ok(())
 }
 

@@ -255,6 +255,10 @@ CREATE POLICY org_scope ON rollup_actor_actions
 
 fn classify(e: tokio_postgres::Error) -> StoreError {
     if let Some(code) = e.code() {
+        // 53100: the disk (or tablespace) is full; the statement's transaction is aborted
+        if *code == SqlState::DISK_FULL {
+            return StoreError::StorageFull(e.to_string());
+        }
         let class = &code.code()[..2];
         // 08 connection, 53 insufficient resources, 57 operator intervention, 58 system error
         if matches!(class, "08" | "53" | "57" | "58")
@@ -1172,10 +1176,7 @@ impl Inner {
                 }
                 Err(e) => {
                     for p in group {
-                        let _ = p.reply.send(Err(match &e {
-                            StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
-                            other => StoreError::Internal(other.to_string()),
-                        }));
+                        let _ = p.reply.send(Err(e.clone()));
                     }
                 }
             }

@@ -149,10 +149,11 @@ fn pk(org_id: i64, seq: u64) -> i64 {
 
 fn classify(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
+        // the filesystem is full (ENOSPC), or max_page_count was reached
+        Some(ErrorCode::DiskFull) => StoreError::StorageFull(e.to_string()),
         Some(
             ErrorCode::DatabaseBusy
             | ErrorCode::DatabaseLocked
-            | ErrorCode::DiskFull
             | ErrorCode::SystemIoFailure
             | ErrorCode::CannotOpen
             | ErrorCode::ReadOnly,
@@ -905,12 +906,49 @@ struct Head {
     tree: CompactRange,
 }
 
+/// What the writer keeps between groups.
+#[derive(Default)]
+struct Writer {
+    /// Each org's chain head and Merkle right edge as committed. Only a committed group
+    /// changes them; after any failed group they are dropped and reloaded from the
+    /// database, so a failure can never leave them ahead of what is stored.
+    heads: HashMap<i64, Head>,
+    /// Since when appends fail because the disk is full (logged once, and once more when
+    /// space is back).
+    full_since: Option<std::time::Instant>,
+}
+
+impl Writer {
+    fn committed(&mut self) {
+        if let Some(since) = self.full_since.take() {
+            tracing::warn!(
+                full_for_secs = since.elapsed().as_secs(),
+                "disk space is back: appends are stored again"
+            );
+        }
+    }
+
+    fn failed(&mut self, err: &StoreError) {
+        self.heads.clear();
+        if let StoreError::StorageFull(cause) = err
+            && self.full_since.is_none()
+        {
+            self.full_since = Some(std::time::Instant::now());
+            tracing::error!(
+                error.cause = %cause,
+                "the database's disk is full: appends are refused (503 storage_full) until space is freed; reads go on"
+            );
+        }
+    }
+}
+
 fn writer_loop(mut conn: Connection, mut rx: Receiver<WriteOp>) {
-    let mut heads: HashMap<i64, Head> = HashMap::new();
+    let mut writer = Writer::default();
     while let Some(op) = rx.blocking_recv() {
         let first = match op {
             WriteOp::Exec(f) => {
                 f(&mut conn);
+                end_transaction(&conn);
                 continue;
             }
             WriteOp::Append {
@@ -947,29 +985,63 @@ fn writer_loop(mut conn: Connection, mut rx: Receiver<WriteOp>) {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        commit_group(&mut conn, &mut heads, group);
+        commit_group(&mut conn, &mut writer, group);
         if let Some(f) = after {
             f(&mut conn);
+            end_transaction(&conn);
         }
     }
 }
 
-fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Vec<Pending>) {
-    let recorded_at = now_micros();
-    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => {
-            let err = classify(e);
-            for p in group {
-                let _ = p.reply.send(Err(clone_err(&err)));
+/// Leaves the writer's connection outside any transaction. A failed `COMMIT` is rolled back
+/// by SQLite or by the transaction's drop; should that `ROLLBACK` fail too, the transaction
+/// would stay open and every later `BEGIN` fail ("cannot start a transaction within a
+/// transaction"): the writer would be wedged until a restart.
+fn end_transaction(conn: &Connection) {
+    if !conn.is_autocommit()
+        && let Err(e) = conn.execute_batch("ROLLBACK")
+    {
+        tracing::error!(error = %e, "the writer could not roll back a failed transaction");
+    }
+}
+
+/// Commits a group and answers its requests.
+fn commit_group(conn: &mut Connection, writer: &mut Writer, group: Vec<Pending>) {
+    match try_commit_group(conn, &mut writer.heads, &group) {
+        Ok(results) => {
+            writer.committed();
+            let lost = super::after_commit();
+            for (p, r) in group.into_iter().zip(results) {
+                let _ = p.reply.send(match &lost {
+                    Ok(()) => r,
+                    Err(e) => Err(e.clone()),
+                });
             }
-            return;
         }
-    };
+        Err(err) => {
+            writer.failed(&err);
+            for p in group {
+                let _ = p.reply.send(Err(err.clone()));
+            }
+        }
+    }
+    end_transaction(conn);
+}
+
+/// The group in one transaction, each request in its own savepoint. `Ok`: committed, with
+/// each request's own outcome (a request that failed alone left nothing); `Err`: nothing of
+/// the group was committed.
+fn try_commit_group(
+    conn: &mut Connection,
+    heads: &mut HashMap<i64, Head>,
+    group: &[Pending],
+) -> StoreResult<Vec<StoreResult<Vec<Appended>>>> {
+    let recorded_at = now_micros();
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut pending_heads: HashMap<i64, Head> = HashMap::new();
     let mut rollups = Rollups::default();
     let mut results = Vec::with_capacity(group.len());
-    for p in &group {
+    for p in group {
         let r = append_request(
             &mut tx,
             heads,
@@ -978,38 +1050,23 @@ fn commit_group(conn: &mut Connection, heads: &mut HashMap<i64, Head>, group: Ve
             p,
             recorded_at,
         );
+        if let Err(e) = &r
+            && tx.is_autocommit()
+        {
+            // SQLite rolled the whole transaction back, not only the request's savepoint
+            // (it does so for SQLITE_FULL, SQLITE_IOERR and SQLITE_NOMEM in the middle of a
+            // statement): the requests before this one are gone with it, and the rest of the
+            // group must not run outside a transaction.
+            return Err(e.clone());
+        }
         results.push(r);
     }
     // The rollups go into the same transaction: counts and events can never disagree.
-    let committed = rollups
-        .write(&tx)
-        .and_then(|()| super::before_commit())
-        .and_then(|()| tx.commit().map_err(classify));
-    match committed {
-        Ok(()) => {
-            heads.extend(pending_heads);
-            let lost = super::after_commit();
-            for (p, r) in group.into_iter().zip(results) {
-                let _ = p.reply.send(match &lost {
-                    Ok(()) => r,
-                    Err(e) => Err(clone_err(e)),
-                });
-            }
-        }
-        Err(err) => {
-            heads.clear();
-            for p in group {
-                let _ = p.reply.send(Err(clone_err(&err)));
-            }
-        }
-    }
-}
-
-fn clone_err(e: &StoreError) -> StoreError {
-    match e {
-        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
-        other => StoreError::Internal(other.to_string()),
-    }
+    rollups.write(&tx)?;
+    super::before_commit()?;
+    tx.commit()?;
+    heads.extend(pending_heads);
+    Ok(results)
 }
 
 fn row_exists(conn: &Connection, pk: i64) -> StoreResult<bool> {
@@ -1755,4 +1812,134 @@ fn subtract_rollups(tx: &Connection, org_id: i64, victims: &[Victim]) -> StoreRe
         [org_id],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn event(id: &str, n: usize) -> PreparedEvent {
+        let v = serde_json::json!({
+            "id": id,
+            "action": "ticket.created",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "entity": {"type": "ticket", "id": format!("t_{n}"), "name": "x".repeat(300)},
+            "actor": {"type": "user", "id": format!("u_{}", n % 3)},
+        });
+        let mut errors = Vec::new();
+        crate::service::validate::prepare(
+            crate::model::Catalog::builtin(),
+            "acme",
+            0,
+            &v.to_string(),
+            now_micros(),
+            &mut errors,
+        )
+        .unwrap_or_else(|| panic!("{errors:?}"))
+    }
+
+    type Rx = oneshot::Receiver<StoreResult<Vec<Appended>>>;
+
+    /// A request of `n` events with ids `{prefix}{i}`: the same content every time.
+    fn request(org_id: i64, prefix: &str, n: usize) -> (Pending, Rx) {
+        let (reply, rx) = oneshot::channel();
+        let events = (0..n).map(|i| event(&format!("{prefix}{i}"), i)).collect();
+        (
+            Pending {
+                org_id,
+                events,
+                reply,
+            },
+            rx,
+        )
+    }
+
+    fn count(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
+            .unwrap()
+            .unwrap_or(0)
+    }
+
+    /// SQLite answers `SQLITE_FULL` in the middle of a statement by rolling the whole
+    /// transaction back (not only the statement or the savepoint): the group's earlier
+    /// requests are gone with it and the connection is back in autocommit. The writer must
+    /// fail the whole group then, and never run the rest of it outside a transaction.
+    /// `max_page_count` makes the database "full" at a page count of our choosing.
+    #[test]
+    fn a_disk_full_inside_a_group_fails_the_whole_group_and_stores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("t.db")).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        configure(&conn, 64 * 1024).unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO orgs (slug, name, created_at) VALUES ('acme', 'Acme', 0)",
+            [],
+        )
+        .unwrap();
+        let org = conn.last_insert_rowid();
+        let mut writer = Writer::default();
+        let (p, rx) = request(org, "first", 10);
+        commit_group(&mut conn, &mut writer, vec![p]);
+        assert_eq!(rx.blocking_recv().unwrap().unwrap().len(), 10);
+
+        // room for a small request, not for a big one
+        let pages = count(&conn, "PRAGMA page_count");
+        conn.pragma_update(None, "max_page_count", pages + 4)
+            .unwrap();
+        let (a, ra) = request(org, "a", 1);
+        let (b, rb) = request(org, "b", 200);
+        let (c, rc) = request(org, "c", 1);
+        commit_group(&mut conn, &mut writer, vec![a, b, c]);
+        for (name, rx) in [("a", ra), ("b", rb), ("c", rc)] {
+            match rx.blocking_recv().unwrap() {
+                Err(StoreError::StorageFull(_)) => {}
+                other => panic!("request {name}: {other:?}"),
+            }
+        }
+        assert!(conn.is_autocommit(), "no transaction is left open");
+        assert_eq!(count(&conn, "SELECT COUNT(*) FROM events"), 10);
+        assert_eq!(
+            count(&conn, "SELECT SUM(n) FROM rollup_action WHERE grain = 1"),
+            10,
+            "rollups of nothing stored"
+        );
+
+        // space comes back: the same requests are stored once, the chain and tree go on
+        conn.pragma_update(None, "max_page_count", 1_000_000_000)
+            .unwrap();
+        let (a, ra) = request(org, "a", 1);
+        let (b, rb) = request(org, "b", 200);
+        let (c, rc) = request(org, "c", 1);
+        commit_group(&mut conn, &mut writer, vec![a, b, c]);
+        let seqs = |rx: Rx| -> Vec<u64> {
+            let out = rx.blocking_recv().unwrap().unwrap();
+            assert!(out.iter().all(|a| !a.duplicate));
+            out.iter().map(|a| a.seq).collect()
+        };
+        assert_eq!(seqs(ra), [11]);
+        assert_eq!(seqs(rb), (12..=211).collect::<Vec<_>>());
+        assert_eq!(seqs(rc), [212]);
+        let bodies: Vec<String> = conn
+            .prepare("SELECT body FROM events ORDER BY pk")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            crate::model::chain::verify_chain(bodies.iter().map(String::as_str)),
+            Ok(212)
+        );
+        let mut tree = CompactRange::new();
+        for b in &bodies {
+            tree.append(merkle::leaf_hash(b.as_bytes()));
+        }
+        assert_eq!(load_tree(&conn, org, 212).unwrap().root(), tree.root());
+        assert_eq!(
+            count(&conn, "SELECT SUM(n) FROM rollup_action WHERE grain = 1"),
+            212
+        );
+    }
 }

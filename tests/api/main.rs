@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod cli;
 mod contract;
+mod diskfull;
 mod helpers;
 mod hostile;
 mod ingest;

@@ -97,6 +97,55 @@ async fn a_failure_before_commit_stores_nothing_and_the_retry_stores_once() {
     verifies(&app, &acme.admin, 7).await;
 }
 
+/// The store's "disk full" (SQLITE_FULL, PostgreSQL's 53100 `disk_full`) at the commit: a
+/// 503 of its own with `Retry-After`, nothing stored, and the retry stores once. The real
+/// full filesystem is `tests/api/diskfull.rs` (SQLite on a tmpfs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_at_the_commit_answers_storage_full_and_stores_nothing() {
+    let _turn = TURN.lock().await;
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    let (s, _) = app.ingest(&acme.write, batch("warmup", 2)).await;
+    assert_eq!(s, StatusCode::CREATED);
+
+    fail::cfg("store::before_commit", "return(disk_full)").unwrap();
+    let r = app
+        .client
+        .post(app.url("/v1/events"))
+        .bearer_auth(&acme.write)
+        .json(&json!({ "events": batch("b", 5) }))
+        .send()
+        .await
+        .unwrap();
+    fail::remove("store::before_commit");
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        r.headers().get("retry-after").and_then(|h| h.to_str().ok()),
+        Some("30")
+    );
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&v), "storage_full", "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the server's disk is full: nothing from this request was stored"),
+        "{v}"
+    );
+    assert_eq!(
+        stored(&app, &acme.read).await.len(),
+        2,
+        "nothing of the batch"
+    );
+
+    let (s, v) = app.ingest(&acme.write, batch("b", 5)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["accepted"], 5, "{v}");
+    assert_eq!(v["duplicates"], 0, "{v}");
+    assert_eq!(stored(&app, &acme.read).await.len(), 7);
+    verifies(&app, &acme.admin, 7).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_lost_after_commit_is_answered_by_the_retry_without_a_second_copy() {
     let _turn = TURN.lock().await;
