@@ -1304,8 +1304,9 @@ impl Inner {
             for (k, v) in my_known {
                 known.insert(k.to_string(), v);
             }
-            for ev in &p.events {
-                if mine.id.contains(&ev.id) {
+            // the new events only (duplicates were counted when first stored)
+            for (ev, a) in p.events.iter().zip(&out) {
+                if !a.duplicate {
                     deltas.add(ev);
                 }
             }
