@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 pub const OPERATOR: &str = "operator-token-for-tests-0123456789";
 
 /// Every category, `access` (recorded reads) included: the filter for a whole-log export.
-pub const WHOLE_LOG: &str = "category=configuration,activity,security,compliance,access";
+pub const WHOLE_LOG: &str = "category=all";
 
 pub struct TestApp {
     pub addr: SocketAddr,
