@@ -35,6 +35,10 @@ pub struct ServerConfig {
     pub default_retention_days: Option<u32>,
     /// How often the background purge runs.
     pub purge_interval: std::time::Duration,
+    /// The file holding the viewer-token secret (64 hex digits), which must exist: nodes
+    /// given the same file accept each other's tokens. `None`: `<data-dir>/viewer-token.key`,
+    /// created on first start.
+    pub viewer_secret_file: Option<PathBuf>,
     /// Origins allowed to frame `/embed` (CSP `frame-ancestors`); empty: none.
     pub embed_origins: Vec<String>,
     /// Start even when the store cannot guarantee durable commits (SQLite not in WAL mode
@@ -56,6 +60,7 @@ impl ServerConfig {
             operator_token: None,
             limits: Limits::default(),
             signing_key_file: None,
+            viewer_secret_file: None,
             log_name: "auditlog".into(),
             checkpoint_interval: std::time::Duration::from_secs(30),
             checkpoint_every: 10_000,
@@ -82,8 +87,14 @@ pub fn signer(config: &ServerConfig) -> anyhow::Result<Signer> {
     Signer::load_or_create(&config.log_name, &path).map_err(|e| anyhow::anyhow!(e))
 }
 
-/// Loads (or creates) the secret that signs viewer tokens: `<data-dir>/viewer-token.key`.
+/// Loads the secret that signs viewer tokens: from `viewer_secret_file` (which must exist
+/// and hold one), or else `<data-dir>/viewer-token.key` (created when missing).
 pub fn viewer_secret(config: &ServerConfig) -> anyhow::Result<ViewerSecret> {
+    if let Some(path) = &config.viewer_secret_file {
+        // never created here: a path meant to be shared that is missing on one node must
+        // not give that node a secret of its own
+        return ViewerSecret::load(path).map_err(|e| anyhow::anyhow!(e));
+    }
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
     ViewerSecret::load_or_create(&config.data_dir.join("viewer-token.key"))
@@ -150,6 +161,8 @@ pub struct Bound {
 }
 
 pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
+    // the secret first: a bad secret file stops the start before the store is touched
+    let viewer_secret = viewer_secret(config)?;
     let store = open_store(
         &config.data_dir,
         config.database.as_deref(),
@@ -160,7 +173,7 @@ pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
         .with_default_retention(config.default_retention_days)
         .with_signer(signer(config)?)
         .await?
-        .with_viewer_secret(viewer_secret(config)?)
+        .with_viewer_secret(viewer_secret)
         .with_embed_origins(config.embed_origins.clone())
         .with_rate_limits(config.rate_limits)
         .with_request_timeout(config.request_timeout);

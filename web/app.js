@@ -256,6 +256,9 @@
     const list = $("category-tabs");
     clear(list);
     const cats = allowedCategories();
+    // "All" sends no category: the helpdesk's events without the recorded reads of the log
+    // (their own Access tab), as every default query; not category=all, which would show
+    // the page's own views among them and count them from the events instead of rollups
     const tabs = [["", "All"]].concat(cats.map((c) => [c, label.category(c)]));
     for (const [value, text] of tabs) {
       const b = el("button", { type: "button", role: "tab", "data-category": value, text });

@@ -22,6 +22,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
 use crate::model::Catalog;
 use crate::model::event::{Actor, Change, Context, EntityRef, EventInput, Related, Via};
+use crate::service::query::ALL_CATEGORIES;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -194,26 +195,33 @@ impl Modify for SecurityAndCatalog {
             };
             for p in op.parameters.iter_mut().flatten() {
                 let RefOr::T(p) = p else { continue };
-                if let Some((_, names)) = lists.iter().find(|(n, _)| *n == p.name) {
-                    p.schema = Some(comma_list_of(names));
+                if let Some((name, names)) = lists.iter().find(|(n, _)| *n == p.name) {
+                    // `category=all`: every category, alone
+                    let alone = (*name == "category").then_some(ALL_CATEGORIES);
+                    p.schema = Some(comma_list_of(names, alone));
                 }
             }
         }
     }
 }
 
-/// A comma-separated list whose items are all in `names` (a regular expression: the
-/// catalog's names contain only `a-z`, `_`, `.` and `*`).
-fn comma_list_of(names: &[String]) -> RefOr<Schema> {
+/// A comma-separated list whose items are all in `names`, or `alone` by itself (a regular
+/// expression: the catalog's names contain only `a-z`, `_`, `.` and `*`).
+fn comma_list_of(names: &[String], alone: Option<&str>) -> RefOr<Schema> {
     let alt = names
         .iter()
         .map(|n| n.replace('.', "\\.").replace('*', "\\*"))
         .collect::<Vec<_>>()
         .join("|");
+    let list = format!("({alt})(,({alt}))*");
+    let pattern = match alone {
+        Some(a) => format!("^({a}|{list})$"),
+        None => format!("^{list}$"),
+    };
     RefOr::T(Schema::Object(
         ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(format!("^({alt})(,({alt}))*$")))
+            .pattern(Some(pattern))
             .build(),
     ))
 }
@@ -334,7 +342,9 @@ pub struct EventFilters {
     /// IANA time zone for date values of `from`/`to` (and report buckets). Default `UTC`.
     #[param(example = "Europe/Berlin")]
     pub tz: Option<String>,
-    /// Comma list of categories.
+    /// Comma list of categories, or `all` alone: every category, `access` (recorded reads
+    /// of the log) included. Without any of `category`, `entity_type`, `verb`, `action`,
+    /// the `access` category is left out.
     pub category: Option<String>,
     /// Comma list of catalog entity types.
     pub entity_type: Option<String>,

@@ -420,10 +420,11 @@ async fn run_ingest(
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let catalog = Catalog::builtin();
-    // the `access` actions are recorded by the service itself; clients cannot send them
+    // the log's own actions (reads, purges) are recorded by the service itself; clients
+    // cannot send them
     let actions: Vec<String> = catalog
         .actions()
-        .filter(|a| a.category != auditlog::service::access::CATEGORY)
+        .filter(|a| !a.service_only())
         .map(|a| a.name.clone())
         .collect();
     if let Cmd::NoisySender {

@@ -189,6 +189,8 @@ pub struct FilterArgs {
     /// IANA time zone for dates and the table (default UTC).
     #[arg(long)]
     pub tz: Option<String>,
+    /// Categories, e.g. configuration,security; `all` for every category, `access`
+    /// (recorded reads of the log, left out by default) included: a whole-log export.
     #[arg(long)]
     pub category: Option<String>,
     #[arg(long)]

@@ -39,6 +39,11 @@ pub struct ServeArgs {
     /// with a fresh key when missing. Default: <data-dir>/checkpoint-signing.key.
     #[arg(long, env = "AUDITLOG_SIGNING_KEY_FILE")]
     pub signing_key_file: Option<std::path::PathBuf>,
+    /// File holding the secret that signs viewer tokens (64 hex digits, 32 random bytes,
+    /// e.g. from `openssl rand -hex 32`); it must exist. Nodes given the same file accept
+    /// each other's tokens. Default: <data-dir>/viewer-token.key, created when missing.
+    #[arg(long, env = "AUDITLOG_VIEWER_SECRET_FILE")]
+    pub viewer_secret_file: Option<std::path::PathBuf>,
     /// The log's name: signs checkpoints and prefixes their origin (`<name>/<org>`).
     #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
     pub log_name: String,
@@ -101,6 +106,7 @@ impl ServeArgs {
                 max_body_bytes: self.max_body_bytes,
             },
             signing_key_file: self.signing_key_file.clone(),
+            viewer_secret_file: self.viewer_secret_file.clone(),
             log_name: self.log_name.clone(),
             checkpoint_interval: std::time::Duration::from_secs(
                 self.checkpoint_interval_secs.max(1),

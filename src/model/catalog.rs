@@ -47,6 +47,15 @@ pub struct Action {
     pub label: String,
 }
 
+impl Action {
+    /// Whether only the service itself records this action, so that clients cannot send
+    /// it: every action on the log itself (entity type `audit_log`: its purges, and reads
+    /// of it) and every action of the `access` category (reads of the log).
+    pub fn service_only(&self) -> bool {
+        self.entity_type == "audit_log" || self.category == "access"
+    }
+}
+
 /// The catalog, indexed for lookups.
 #[derive(Debug)]
 pub struct Catalog {
@@ -187,6 +196,20 @@ mod tests {
                 t.name
             );
         }
+    }
+
+    #[test]
+    fn the_service_alone_records_the_log_s_own_actions() {
+        let c = Catalog::builtin();
+        let only: Vec<&str> = c
+            .actions()
+            .filter(|a| a.service_only())
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(
+            only,
+            ["audit_log.exported", "audit_log.purged", "audit_log.viewed"]
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! - Listings, counts and exports leave the `access` category out unless the request names
 //!   an action filter (`query::parse_filters`).
 //! - Recording never fails the read: a failed append is logged and the next read retries.
-//! - Clients cannot send `access` actions themselves (`Service::ingest` refuses them).
+//! - Clients cannot send `access` actions themselves, nor `audit_log.purged` (written by the
+//!   retention purge): `Service::ingest` refuses every action the catalog marks
+//!   `Action::service_only`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -28,6 +30,8 @@ use crate::model::time::format_micros;
 pub const CATEGORY: &str = "access";
 pub const VIEWED: &str = "audit_log.viewed";
 pub const EXPORTED: &str = "audit_log.exported";
+/// The record of a retention purge (category `compliance`), also written by the service only.
+pub const PURGED: &str = "audit_log.purged";
 /// One view event per key, endpoint and query in this window.
 pub const COALESCE_WINDOW: Duration = Duration::from_secs(60);
 /// Most (key, endpoint, query) entries remembered; older ones are dropped first.
@@ -257,11 +261,21 @@ impl Service {
         }
     }
 
-    /// Whether `action` is one only the service itself records.
-    pub(super) fn is_reserved_action(&self, action: &str) -> bool {
-        self.catalog
-            .action(action)
-            .is_some_and(|a| a.category == CATEGORY)
+    /// Why a client may not send `action`: `Some(message)` for the actions only the service
+    /// itself records (`Action::service_only`), `None` for the others.
+    pub(super) fn reserved_action(&self, action: &str) -> Option<String> {
+        let a = self.catalog.action(action).filter(|a| a.service_only())?;
+        let when = if a.category == CATEGORY {
+            " when the log is read"
+        } else if a.name == PURGED {
+            " when retention deletes old events"
+        } else {
+            ""
+        };
+        Some(format!(
+            "{} is recorded by the service itself{when}; clients cannot send it",
+            a.name
+        ))
     }
 }
 

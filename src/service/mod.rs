@@ -311,7 +311,7 @@ impl Service {
         }
         if !dry_run && total.events > 0 {
             let event = serde_json::json!({
-                "action": "audit_log.purged",
+                "action": access::PURGED,
                 "entity": { "type": "audit_log", "id": org.slug, "name": "Audit log" },
                 "actor": { "type": "system", "name": "Retention" },
                 "metadata": {
@@ -649,7 +649,8 @@ impl Service {
     }
 
     /// Validates and stores events given as JSON texts, one per event. All or nothing.
-    /// `from_client`: refuse the actions only the service records (`access.rs`).
+    /// `from_client`: refuse the actions only the service records (`access.rs`:
+    /// reads of the log, retention purges).
     async fn ingest_checked(
         &self,
         p: &Principal,
@@ -673,14 +674,11 @@ impl Service {
         for (index, v) in values.iter().enumerate() {
             if let Some(ev) = validate::prepare(self.catalog, &org.slug, index, v, now, &mut errors)
             {
-                if from_client && self.is_reserved_action(&ev.action) {
+                if from_client && let Some(message) = self.reserved_action(&ev.action) {
                     errors.push(FieldError {
                         index,
                         field: "action".into(),
-                        message: format!(
-                            "{} is recorded by the service itself when the log is read; clients cannot send it",
-                            ev.action
-                        ),
+                        message,
                     });
                     continue;
                 }

@@ -19,6 +19,10 @@ pub const MAX_LIMIT: usize = 1000;
 /// Most values one list filter (`entity_id=a,b,c`) may hold.
 pub const MAX_LIST_VALUES: usize = 100;
 
+/// `category=all`: every category, `access` (recorded reads of the log) included, which a
+/// request that names no action filter leaves out. It stands alone in the list.
+pub const ALL_CATEGORIES: &str = "all";
+
 /// Parameters every event endpoint accepts.
 const FILTERS: &[&str] = &[
     "from",
@@ -257,7 +261,18 @@ pub fn parse_filters(catalog: &Catalog, params: &Params) -> Result<Filters, Serv
         return Err(ServiceError::bad_param("from", "from must be before to"));
     }
     let list = |n: &str| params.list(n);
-    let categories = list("category")?;
+    let categories = match list("category")? {
+        Some(c) if c.iter().any(|v| v == ALL_CATEGORIES) => {
+            if c.len() > 1 {
+                return Err(ServiceError::bad_param(
+                    "category",
+                    "category=all stands alone: it names every category already",
+                ));
+            }
+            Some(catalog.categories.iter().map(|c| c.name.clone()).collect())
+        }
+        other => other,
+    };
     let entity_types = list("entity_type")?;
     let verbs = list("verb")?;
     let action_patterns = list("action")?;
@@ -306,7 +321,8 @@ pub fn parse_filters(catalog: &Catalog, params: &Params) -> Result<Filters, Serv
             .collect()
     });
     // Reads of the log are recorded in its `access` category: a request that names no
-    // action filter leaves them out, so reading never changes what a plain read shows.
+    // action filter leaves them out, so reading never changes what a plain read shows
+    // (`category=all` asks for them with everything else).
     let actions = actions.or_else(|| {
         Some(
             catalog
@@ -483,6 +499,36 @@ mod tests {
         let actions = r.query.actions.unwrap();
         assert!(actions.contains(&"user.logged_in".to_string()));
         assert!(!actions.contains(&"user.created".to_string()));
+    }
+
+    #[test]
+    fn category_all_is_every_action_and_binds_cursors_apart_from_the_default() {
+        let c = Catalog::builtin();
+        assert!(!c.has_category(ALL_CATEGORIES));
+        let all = parse_list(c, 1, "category=all").unwrap();
+        let every: Vec<String> = c.actions().map(|a| a.name.clone()).collect();
+        assert_eq!(all.query.actions.as_ref(), Some(&every));
+        let named = parse_list(
+            c,
+            1,
+            "category=configuration,activity,security,compliance,access",
+        )
+        .unwrap();
+        assert_eq!(named.query.actions, all.query.actions);
+        assert_eq!(named.fingerprint, all.fingerprint);
+        // the default leaves `access` out: another selection, so another cursor binding
+        let default = parse_list(c, 1, "").unwrap();
+        assert!(default.query.actions.as_ref().unwrap().len() < every.len());
+        assert_ne!(default.fingerprint, all.fingerprint);
+        // combined with other filters, as any category list
+        let r = parse_list(c, 1, "category=all&entity_type=audit_log").unwrap();
+        assert_eq!(
+            r.query.actions.unwrap(),
+            ["audit_log.exported", "audit_log.purged", "audit_log.viewed"]
+        );
+        for q in ["category=all,access", "category=all,all", "category=ALL"] {
+            assert!(parse_list(c, 1, q).is_err(), "{q}");
+        }
     }
 
     #[test]

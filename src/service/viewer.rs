@@ -80,12 +80,19 @@ impl ViewerSecret {
             std::io::Write::write_all(&mut f, format!("{}\n", hex::encode(bytes)).as_bytes())
                 .map_err(|e| format!("writing {}: {e}", path.display()))?;
         }
+        ViewerSecret::load(path)
+    }
+
+    /// Reads the secret from `path`, which must exist (`--viewer-secret-file`: nodes that
+    /// share it accept each other's tokens). The format is the one [`Self::load_or_create`]
+    /// writes: 64 hex digits (32 random bytes), surrounding whitespace ignored. Errors name
+    /// the file and what is wrong with it, never its content.
+    pub fn load(path: &Path) -> Result<ViewerSecret, String> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let mut bytes = [0u8; 32];
-        hex::decode_to_slice(text.trim(), &mut bytes)
-            .map_err(|_| format!("{} must hold 64 hex digits", path.display()))?;
-        Ok(ViewerSecret(bytes))
+            .map_err(|e| format!("reading the viewer secret file {}: {e}", path.display()))?;
+        parse_secret(&text)
+            .map(ViewerSecret)
+            .map_err(|why| format!("the viewer secret file {} {why}", path.display()))
     }
 
     fn mac(&self, signed_part: &[u8]) -> HmacSha256 {
@@ -124,6 +131,26 @@ impl ViewerSecret {
             return Err(TokenError::Expired { exp: claims.exp });
         }
         Ok(claims)
+    }
+}
+
+/// The secret's text form: 64 hex digits, surrounding whitespace ignored. The error says
+/// what is wrong (to follow the file's name), without quoting the text.
+fn parse_secret(text: &str) -> Result<[u8; 32], String> {
+    const FORMAT: &str =
+        "it must hold 64 hex digits (32 random bytes), e.g. from `openssl rand -hex 32`";
+    let digits = text.trim();
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("holds more than hex digits; {FORMAT}"));
+    }
+    let mut bytes = [0u8; 32];
+    match digits.len() {
+        0 => Err(format!("is empty; {FORMAT}")),
+        n if n < 64 => Err(format!("is too short ({n} hex digits); {FORMAT}")),
+        n if n > 64 => Err(format!("is too long ({n} hex digits); {FORMAT}")),
+        _ => hex::decode_to_slice(digits, &mut bytes)
+            .map(|()| bytes)
+            .map_err(|_| format!("is not hex; {FORMAT}")),
     }
 }
 
@@ -197,6 +224,44 @@ mod tests {
         }
         for junk in ["", "avt1.", "avt1..", "alk_abc", "avt1.e30.AAAA"] {
             assert_eq!(s.verify(junk, 0), Err(TokenError::Invalid), "{junk}");
+        }
+    }
+
+    #[test]
+    fn a_secret_file_is_64_hex_digits_and_errors_never_quote_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("viewer.key");
+        let missing = ViewerSecret::load(&path).unwrap_err();
+        assert!(
+            missing.starts_with("reading the viewer secret file"),
+            "{missing}"
+        );
+        // what load_or_create writes, load reads: the same secret
+        let created = ViewerSecret::load_or_create(&path).unwrap();
+        let loaded = ViewerSecret::load(&path).unwrap();
+        assert_eq!(created.0, loaded.0);
+        std::fs::write(&path, format!("  {}\r\n\n", "aB".repeat(32))).unwrap();
+        assert_eq!(ViewerSecret::load(&path).unwrap().0, [0xab; 32]);
+        for (text, says) in [
+            ("", "is empty"),
+            ("\n", "is empty"),
+            ("0123456789abcdef", "is too short (16 hex digits)"),
+            (&"f".repeat(63), "is too short (63 hex digits)"),
+            (&"f".repeat(66), "is too long (66 hex digits)"),
+            (
+                &format!("{}zz", "f".repeat(62)),
+                "holds more than hex digits",
+            ),
+            (
+                &format!("secret = {}", "f".repeat(64)),
+                "holds more than hex digits",
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let e = ViewerSecret::load(&path).unwrap_err();
+            assert!(e.contains(says), "{text:?}: {e}");
+            assert!(e.contains("openssl rand -hex 32"), "{e}");
+            assert!(text.trim().is_empty() || !e.contains(text.trim()), "{e}");
         }
     }
 

@@ -4,15 +4,16 @@
 //! Rules: a viewer token reads like a `read` key of its org, through the report endpoints
 //! (list, one event, summary, histogram, export) and `whoami`, nothing else. A token limited
 //! to categories answers a request without `category` as if it named the token's
-//! categories; a request that names another category is refused with 403; an event of
-//! another category answers 404 like a missing one.
+//! categories; a request that names another category (or `category=all`, unless the token
+//! may read every category) is refused with 403; an event of another category answers 404
+//! like a missing one.
 
 use std::borrow::Cow;
 
 use serde_json::{Value, json};
 
 use super::viewer::{self, Claims, TokenError};
-use super::{Principal, Service, ServiceError, error, keys};
+use super::{Principal, Service, ServiceError, error, keys, query};
 use crate::model::Scope;
 use crate::model::time::{format_micros, now_micros};
 
@@ -207,15 +208,26 @@ impl Service {
                 continue;
             }
             named = true;
-            if let Some(c) = v
-                .split(',')
-                .map(str::trim)
-                .find(|c| !c.is_empty() && !allowed.iter().any(|a| a == c))
-            {
-                return Err(ServiceError::Forbidden(format!(
-                    "this viewer token may read only these categories: {}; not {c:?}",
-                    allowed.join(", ")
-                )));
+            for c in v.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                // `category=all` names every category: allowed only to a token that may
+                // read them all
+                let not_allowed = |c: &str| !allowed.iter().any(|a| a == c);
+                let refused = if c == query::ALL_CATEGORIES {
+                    self.catalog
+                        .categories
+                        .iter()
+                        .map(|k| k.name.as_str())
+                        .find(|k| not_allowed(k))
+                        .map(|k| format!("{k:?} (category=all names every category)"))
+                } else {
+                    not_allowed(c).then(|| format!("{c:?}"))
+                };
+                if let Some(what) = refused {
+                    return Err(ServiceError::Forbidden(format!(
+                        "this viewer token may read only these categories: {}; not {what}",
+                        allowed.join(", ")
+                    )));
+                }
             }
         }
         if named {

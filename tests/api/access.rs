@@ -319,3 +319,158 @@ async fn the_chain_verifies_other_orgs_see_nothing_and_clients_cannot_forge_view
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["details"][0]["field"], "action", "{v}");
 }
+
+/// `category=all`: every category, the recorded reads included, on every endpoint that
+/// takes filters; recorded as asked; its cursors are its own; a viewer token limited to
+/// some categories may not use it.
+#[tokio::test]
+async fn category_all_includes_the_recorded_reads_everywhere() {
+    let Some(app) = spawn_app().await else { return };
+    let acme = seeded(&app, "acme").await;
+    // two recorded reads: the default listing and a summary (3 events each)
+    let (_, v) = app.get_json("/v1/events", &acme.read).await;
+    assert_eq!(v["events"].as_array().unwrap().len(), 3, "{v}");
+    let (_, v) = app.get_json("/v1/events/summary", &acme.read).await;
+    assert_eq!(v["total"], 3, "{v}");
+
+    // 3 events and the 2 reads, newest first; the listing's own view comes after it
+    let (s, v) = app.get_json("/v1/events?category=all", &acme.read).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let categories: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        categories,
+        ["access", "access", "activity", "activity", "activity"]
+    );
+    // counts read the events (rollups leave the reads out): 3 + the 3 reads so far
+    let (s, v) = app
+        .get_json(
+            "/v1/events/summary?category=all&group_by=category",
+            &acme.read,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["total"], 6, "{v}");
+    let mut groups = v["groups"].as_array().unwrap().clone();
+    groups.sort_by_key(|g| g["category"].as_str().unwrap().to_string());
+    assert_eq!(
+        groups,
+        [
+            json!({"category": "access", "count": 3}),
+            json!({"category": "activity", "count": 3})
+        ]
+    );
+    let (_, v) = app
+        .get_json("/v1/events/histogram?category=all&interval=day", &acme.read)
+        .await;
+    assert_eq!(v["total"], 7, "{v}");
+    // the same as naming the five categories
+    let (_, named) = app
+        .get_json(
+            "/v1/events/summary?category=configuration,activity,security,compliance,access",
+            &acme.read,
+        )
+        .await;
+    assert_eq!(named["total"], 8, "{named}");
+
+    // the reads record the query as it was asked
+    let access = access_events(&app, &acme.admin).await;
+    let all_list = access
+        .iter()
+        .find(|e| e["metadata"]["endpoint"] == "list" && e["metadata"]["query"] != json!({}))
+        .unwrap();
+    assert_eq!(all_list["metadata"]["query"], json!({"category": "all"}));
+    assert_eq!(all_list["metadata"]["rows"], 5);
+
+    // paging follows its own cursors; a cursor of the default selection is refused
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (s, v) = app
+            .get_json(
+                &format!("/v1/events?category=all&order=asc&limit=2{cursor}"),
+                &acme.read,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        for e in v["events"].as_array().unwrap() {
+            seen.push(e["seq"].as_u64().unwrap());
+        }
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (1..=seen.len() as u64).collect::<Vec<_>>());
+    assert!(seen.len() >= 10, "{seen:?}");
+    let (_, v) = app.get_json("/v1/events?limit=1", &acme.read).await;
+    let default_cursor = v["next_cursor"].as_str().unwrap().to_string();
+    let (s, v) = app
+        .get_json(
+            &format!("/v1/events?limit=1&category=all&cursor={default_cursor}"),
+            &acme.read,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["error"]["details"]["parameter"], "cursor", "{v}");
+
+    // `all` stands alone
+    let (s, v) = app
+        .get_json("/v1/events?category=all,activity", &acme.read)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["error"]["details"]["parameter"], "category", "{v}");
+
+    // a viewer token: without categories it may ask for all, with some it may not
+    let token = |categories: Value| {
+        let app = &app;
+        let key = acme.read.clone();
+        async move {
+            let (s, v) = app
+                .post_json(
+                    "/v1/viewer-tokens",
+                    &key,
+                    &json!({"categories": categories}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            v["token"].as_str().unwrap().to_string()
+        }
+    };
+    let unlimited = token(Value::Null).await;
+    let (s, v) = app
+        .get_json("/v1/events?category=all&limit=1000", &unlimited)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["category"] == "access")
+    );
+    let limited = token(json!(["activity"])).await;
+    let (s, v) = app.get_json("/v1/events?category=all", &limited).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("category=all names every category"),
+        "{v}"
+    );
+    let every = token(json!([
+        "configuration",
+        "activity",
+        "security",
+        "compliance",
+        "access"
+    ]))
+    .await;
+    let (s, v) = app.get_json("/v1/events?category=all", &every).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}

@@ -267,3 +267,54 @@ fn serve_refuses_an_unsynced_database_unless_the_operator_opts_out() {
     let _server = Server(child);
     assert!(line.starts_with("auditlog listening on"), "{line:?}");
 }
+
+#[test]
+fn serve_takes_the_viewer_secret_from_the_named_file_or_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let secret = dir.path().join("viewer.key");
+    let serve = || {
+        let mut cmd = bin();
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data]);
+        cmd
+    };
+    // the env var, a secret too short: exit 2, the reason, never the content
+    std::fs::write(&secret, "0123abcd\n").unwrap();
+    let out = serve()
+        .env("AUDITLOG_VIEWER_SECRET_FILE", &secret)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is too short (8 hex digits)"), "{err}");
+    assert!(!err.contains("0123abcd"), "{err}");
+    // the flag, a missing file
+    let out = serve()
+        .arg("--viewer-secret-file")
+        .arg(dir.path().join("missing.key"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("reading the viewer secret file") && err.contains("missing.key"),
+        "{err}"
+    );
+    // a good one: the server starts and makes no secret of its own in the data dir
+    std::fs::write(&secret, format!("{}\n", "c0ffee00".repeat(8))).unwrap();
+    let mut child = serve()
+        .arg("--viewer-secret-file")
+        .arg(&secret)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Server(child);
+    assert!(line.starts_with("auditlog listening on"), "{line:?}");
+    assert!(!dir.path().join("data/viewer-token.key").exists());
+}

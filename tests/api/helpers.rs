@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 pub const OPERATOR: &str = "operator-token-for-tests-0123456789";
 
 /// Every category, `access` (recorded reads) included: the filter for a whole-log export.
-pub const WHOLE_LOG: &str = "category=configuration,activity,security,compliance,access";
+pub const WHOLE_LOG: &str = "category=all";
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -54,14 +54,24 @@ pub async fn spawn_app_with(limits: Limits) -> Option<TestApp> {
 /// Starts the server with the test defaults changed by `configure`; `None` as for
 /// [`spawn_app`].
 pub async fn spawn_app_configured(configure: impl FnOnce(&mut ServerConfig)) -> Option<TestApp> {
-    let dir = tempfile::tempdir().expect("tempdir");
     let schema = match crate::BACKEND {
         Backend::Sqlite => None,
         Backend::Postgres => Some(crate::pg::schema().await?),
     };
+    let database = schema.as_ref().map(|s| s.url());
+    Some(start(database, schema, configure).await)
+}
+
+/// Starts a server on `database` (`None`: SQLite in its fresh data dir), holding `schema`.
+async fn start(
+    database: Option<String>,
+    schema: Option<crate::pg::PgSchema>,
+    configure: impl FnOnce(&mut ServerConfig),
+) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
     let mut config = ServerConfig {
         operator_token: Some(OPERATOR.into()),
-        database: schema.as_ref().map(|s| s.url()),
+        database,
         ..ServerConfig::new("127.0.0.1:0", dir.path())
     };
     configure(&mut config);
@@ -71,13 +81,31 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut ServerConfig)) -> 
     tokio::spawn(bound.serve(async {
         let _ = rx.await;
     }));
-    Some(TestApp {
+    TestApp {
         addr,
         client: Client::new(),
         _dir: dir,
         _schema: schema,
         shutdown: Some(tx),
+    }
+}
+
+/// A second server (another node) on `first`'s database and checkpoint key, with a data dir
+/// of its own, the test defaults changed by `configure`. `first` keeps the database alive.
+pub async fn spawn_node_beside(
+    first: &TestApp,
+    configure: impl FnOnce(&mut ServerConfig),
+) -> TestApp {
+    let database = match &first._schema {
+        Some(schema) => schema.url(),
+        None => format!("sqlite:{}", first._dir.path().join("auditlog.db").display()),
+    };
+    let signing_key = first._dir.path().join("checkpoint-signing.key");
+    start(Some(database), None, |c| {
+        c.signing_key_file = Some(signing_key);
+        configure(c);
     })
+    .await
 }
 
 impl TestApp {

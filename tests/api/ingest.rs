@@ -487,3 +487,49 @@ async fn every_error_has_the_json_shape_and_edge_inputs_behave() {
     );
     assert_eq!(app.all_events(&acme.read, "").await.len(), 1);
 }
+
+/// The actions the service writes itself (reads of the log, retention purges) are refused
+/// from clients, whatever the key's scope, the same way for each: `422 invalid_event` on
+/// `action`, and nothing of the batch stored.
+#[tokio::test]
+async fn clients_cannot_send_what_the_service_writes_itself() {
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    for (action, reason) in [
+        ("audit_log.purged", "when retention deletes old events"),
+        ("audit_log.viewed", "when the log is read"),
+        ("audit_log.exported", "when the log is read"),
+    ] {
+        let forged = json!({
+            "action": action,
+            "entity": {"type": "audit_log", "id": "acme", "name": "Audit log"},
+            "actor": {"type": "system", "name": "Retention"},
+            "metadata": {"events_purged": 1000},
+        });
+        for key in [&acme.write, &acme.admin] {
+            let (s, v) = app
+                .ingest(key, vec![event("rule.updated", 1), forged.clone()])
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{action}: {v}");
+            assert_eq!(error_code(&v), "invalid_event", "{v}");
+            let d = &v["error"]["details"];
+            assert_eq!(d.as_array().unwrap().len(), 1, "{v}");
+            assert_eq!(
+                (&d[0]["index"], &d[0]["field"]),
+                (&json!(1), &json!("action"))
+            );
+            assert_eq!(
+                d[0]["message"],
+                format!(
+                    "{action} is recorded by the service itself {reason}; clients cannot send it"
+                )
+            );
+        }
+    }
+    // nothing was stored: not even the valid event beside the forged one
+    assert!(
+        app.all_events(&acme.read, &format!("&{WHOLE_LOG}"))
+            .await
+            .is_empty()
+    );
+}

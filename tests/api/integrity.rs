@@ -599,3 +599,96 @@ async fn checkpoints_come_by_themselves_and_survive_a_key_rotation() {
     assert_eq!(v["ok"], true, "{v}");
     assert_eq!(v["checkpoints"], 2);
 }
+
+/// `category=all` is the whole log: with reads recorded between the events, that export
+/// verifies offline against a checkpoint, while the default export leaves the reads out
+/// (so its seqs have holes and it does not verify).
+#[tokio::test]
+async fn an_export_of_category_all_verifies_offline_after_recorded_reads() {
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    let ingest = |range: std::ops::Range<usize>| {
+        app.ingest(
+            &acme.write,
+            range.map(|n| event("rule.updated", n)).collect(),
+        )
+    };
+    let (s, v) = ingest(0..10).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // three recorded reads (seq 11-13) between the events
+    for q in ["", "?category=configuration", "/summary"] {
+        let (s, v) = app.get_json(&format!("/v1/events{q}"), &acme.read).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let (s, v) = ingest(10..20).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, cp) = app
+        .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{cp}");
+    assert_eq!(cp["tree_size"], 23, "{cp}");
+
+    // the default: the 20 events, none of the reads (its own record, seq 24, neither)
+    let r = app.get("/v1/events/export?format=ndjson", &acme.read).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let default = r.text().await.unwrap();
+    assert_eq!(default.lines().count(), 20);
+    assert!(!default.contains("\"category\":\"access\""), "{default}");
+    // everything, through `auditlog export --category all`: the 20 events, the 3 views,
+    // the first export and its own record
+    let dir = tempfile::tempdir().unwrap();
+    let all_file = dir.path().join("all.ndjson");
+    let (url, key, out) = (app.url(""), acme.read.clone(), all_file.clone());
+    let run = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_auditlog"))
+            .args(["export", "--url", &url, "--key", &key, "--format", "ndjson"])
+            .args(["--category", "all", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let all = std::fs::read_to_string(&all_file).unwrap();
+    let events: Vec<Value> = all
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=25).collect::<Vec<_>>());
+    let access: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["category"] == "access")
+        .collect();
+    assert_eq!(access.len(), 5);
+    assert_eq!(access[4]["action"], "audit_log.exported");
+    assert_eq!(
+        access[4]["metadata"]["query"],
+        json!({"category": "all", "format": "ndjson"})
+    );
+
+    let cp_file = dir.path().join("cp.json");
+    std::fs::write(&cp_file, cp.to_string()).unwrap();
+    let vk = verifier(&app).await.vkey();
+    let offline = |name: &str, content: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_auditlog"))
+            .args(["verify", "--file", file.to_str().unwrap(), "--public-key"])
+            .args([&vk, "--checkpoint", cp_file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (code, out) = offline("all.ndjson", &all);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with("ok: 25 events"), "{out}");
+    let (code, out) = offline("default.ndjson", &default);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.starts_with("FAILED at seq 11:"), "{out}");
+}

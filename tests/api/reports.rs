@@ -54,11 +54,9 @@ fn fmt(us: i64) -> String {
 /// automations.
 fn dataset(n: usize) -> Vec<Value> {
     let catalog = Catalog::builtin();
-    // `access` actions are recorded by the service itself, never sent by clients
-    let actions: Vec<_> = catalog
-        .actions()
-        .filter(|a| a.category != "access")
-        .collect();
+    // the log's own actions (reads, purges) are recorded by the service itself, never sent
+    // by clients
+    let actions: Vec<_> = catalog.actions().filter(|a| !a.service_only()).collect();
     let mut rng = Rng(7);
     (0..n)
         .map(|i| {

@@ -1,6 +1,7 @@
 //! The Audit Log page's assets and headers, and viewer tokens: minting, expiry, tampering,
 //! org and category limits, revocation of the minting key.
 
+use auditlog::server::{ServerConfig, bind};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -361,4 +362,88 @@ async fn revoking_the_minting_key_invalidates_its_tokens() {
     // tokens of other keys live on
     let (s, _) = app.get_json("/v1/events", &from_other).await;
     assert_eq!(s, StatusCode::OK);
+}
+
+/// Nodes given the same `viewer_secret_file` (`--viewer-secret-file`) accept each other's
+/// viewer tokens; nodes with a secret of their own (`<data-dir>/viewer-token.key`) do not.
+/// A missing, short or malformed secret file stops the start before the store is opened.
+#[tokio::test]
+async fn nodes_sharing_a_viewer_secret_file_accept_each_others_tokens() {
+    let secrets = tempfile::tempdir().unwrap();
+    let secret = secrets.path().join("viewer.key");
+    // what `openssl rand -hex 32` prints
+    std::fs::write(
+        &secret,
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n",
+    )
+    .unwrap();
+    let shared = |c: &mut ServerConfig| c.viewer_secret_file = Some(secret.clone());
+    let Some(a) = spawn_app_configured(shared).await else {
+        return;
+    };
+    let b = spawn_node_beside(&a, shared).await;
+    let acme = a.org("acme").await;
+    seed(&a, &acme).await;
+    let from_a = token(&a, &acme.read, json!({})).await;
+    let from_b = token(&b, &acme.read, json!({"categories": ["security"]})).await;
+    for (node, t, n) in [(&a, &from_b, 1), (&b, &from_a, 4), (&a, &from_a, 4)] {
+        let (s, v) = node.get_json("/v1/events", t).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["events"].as_array().unwrap().len(), n, "{v}");
+    }
+    // the file is the secret: neither data dir holds one of its own
+    for node in [&a, &b] {
+        assert!(!node._dir.path().join("viewer-token.key").exists());
+    }
+
+    // without the file each node makes its own secret and refuses the others' tokens
+    let c = spawn_node_beside(&a, |_| {}).await;
+    let d = spawn_node_beside(&a, |_| {}).await;
+    let from_c = token(&c, &acme.read, json!({})).await;
+    let (s, _) = c.get_json("/v1/events", &from_c).await;
+    assert_eq!(s, StatusCode::OK);
+    for (node, t) in [(&d, &from_c), (&a, &from_c), (&c, &from_a)] {
+        let (s, v) = node.get_json("/v1/events", t).await;
+        assert_eq!(
+            (s, error_code(&v)),
+            (StatusCode::UNAUTHORIZED, "token_invalid"),
+            "{v}"
+        );
+    }
+
+    // a bad secret file: the start fails and says why, without quoting the file
+    let bad = secrets.path().join("bad.key");
+    for (content, says) in [
+        (None, "No such file"),
+        (Some(""), "is empty"),
+        (Some("9f86d081884c7d65\n"), "is too short (16 hex digits)"),
+        (Some("password123"), "holds more than hex digits"),
+    ] {
+        match content {
+            Some(text) => std::fs::write(&bad, text).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&bad);
+            }
+        }
+        let data = tempfile::tempdir().unwrap();
+        let config = ServerConfig {
+            viewer_secret_file: Some(bad.clone()),
+            ..ServerConfig::new("127.0.0.1:0", data.path())
+        };
+        let Err(e) = bind(&config).await else {
+            panic!("{content:?}: the server started");
+        };
+        let msg = format!("{e:#}");
+        assert!(
+            msg.contains("viewer secret file") && msg.contains(says),
+            "{msg}"
+        );
+        if let Some(text) = content.filter(|t| !t.trim().is_empty()) {
+            assert!(!msg.contains(text.trim()), "{msg}");
+        }
+        assert!(
+            !data.path().join("auditlog.db").exists(),
+            "the store was opened"
+        );
+    }
 }
