@@ -343,6 +343,10 @@ async fn settle() -> anyhow::Result<()> {
     let Some((base, schema)) = PG_SCHEMA.get() else {
         return Ok(());
     };
+    if std::env::var_os("AUDITLOG_BENCH_NO_SETTLE").is_some() {
+        println!("not vacuuming after the load (AUDITLOG_BENCH_NO_SETTLE)");
+        return Ok(());
+    }
     let started = Instant::now();
     let (client, conn) = tokio_postgres::connect(base, tokio_postgres::NoTls).await?;
     tokio::spawn(conn);
