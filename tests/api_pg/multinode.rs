@@ -25,10 +25,17 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_auditlog"))
 }
 
-fn node(database: &str, key_file: &str) -> Node {
+/// One node as operations.md describes them: its own data dir, the shared secrets.
+fn node(database: &str, shared: &std::path::Path, n: usize) -> Node {
+    let data_dir = shared.join(format!("node-{n}"));
     let mut child = bin()
         .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
-        .args(["--signing-key-file", key_file])
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .arg("--signing-key-file")
+        .arg(shared.join("signing.key"))
+        .arg("--viewer-secret-file")
+        .arg(shared.join("viewer.key"))
         .env("AUDITLOG_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -60,8 +67,7 @@ async fn three_nodes_one_org_every_acknowledged_event_once_and_the_chain_verifie
     };
     let db = schema.url();
     let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("signing.key");
-    let key_file = key_file.to_str().unwrap();
+    std::fs::write(dir.path().join("viewer.key"), "ab".repeat(32)).unwrap();
 
     // the operator CLI on PostgreSQL: two orgs and their keys
     let mut write = BTreeMap::new();
@@ -107,7 +113,12 @@ async fn three_nodes_one_org_every_acknowledged_event_once_and_the_chain_verifie
 
     // three nodes started at once: migrations and key registration take turns
     let nodes: Vec<Node> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..3).map(|_| s.spawn(|| node(&db, key_file))).collect();
+        let handles: Vec<_> = (0..3)
+            .map(|n| {
+                let (db, shared) = (&db, dir.path());
+                s.spawn(move || node(db, shared, n))
+            })
+            .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let urls: Vec<String> = nodes.iter().map(|n| n.1.clone()).collect();
