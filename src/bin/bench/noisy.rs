@@ -40,6 +40,11 @@ struct Seen {
 
 /// Sends `rate` single-event requests a second for `secs` seconds with `key`; at most
 /// `max_in_flight` at once (beyond that the schedule slips, and the sent count shows it).
+/// `missed`: what a late tick does. The quiet org catches up (`Burst`: its schedule holds,
+/// so a slow server shows in its latencies). The noisy org's low-priority process does not
+/// (`Delay`): descheduled for a few milliseconds, it would otherwise fire hundreds of
+/// requests at once, a burst that a client on another machine, which it stands in for,
+/// does not make; its sent count shows the rate it kept.
 async fn send(
     url: String,
     key: String,
@@ -47,6 +52,7 @@ async fn send(
     rate: u32,
     secs: u64,
     max_in_flight: usize,
+    missed: tokio::time::MissedTickBehavior,
 ) -> anyhow::Result<(Seen, u64)> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(max_in_flight)
@@ -56,6 +62,7 @@ async fn send(
     let lats = Arc::new(std::sync::Mutex::new(Vec::new()));
     let slots = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
+    tick.set_missed_tick_behavior(missed);
     let end = Instant::now() + Duration::from_secs(secs);
     let mut tasks = tokio::task::JoinSet::new();
     let mut sent = 0u64;
@@ -147,6 +154,7 @@ pub async fn sender_main(
         rate,
         seconds,
         256,
+        tokio::time::MissedTickBehavior::Delay,
     )
     .await?;
     println!(
@@ -222,6 +230,7 @@ async fn phase(
         n.quiet_rate,
         n.seconds,
         64,
+        tokio::time::MissedTickBehavior::Burst,
     ));
     let noisy =
         noisy_rate.map(|rate| tokio::spawn(noisy_process(ingest, noisy_key, rate, n.seconds)));
