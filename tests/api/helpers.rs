@@ -246,3 +246,24 @@ pub fn run_ok(cmd: &mut std::process::Command) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+/// The hashes of a proof answer (`{"proof": [base64, ...]}`).
+pub fn proof(v: &Value) -> Vec<auditlog::model::merkle::Hash> {
+    v["proof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| auditlog::service::integrity::unb64(h.as_str().unwrap()).unwrap())
+        .collect()
+}
+
+/// The log's seqs (events and recorded reads together) run 1..=n without a gap.
+pub fn assert_gapless(mut seqs: Vec<u64>, when: &str) {
+    seqs.sort_unstable();
+    assert!(
+        seqs.iter().enumerate().all(|(i, s)| *s == i as u64 + 1),
+        "{when}: seq has gaps (n = {}, max = {:?})",
+        seqs.len(),
+        seqs.last()
+    );
+}

@@ -24,15 +24,6 @@ async fn verifier(app: &TestApp) -> NoteVerifier {
     NoteVerifier::parse_vkey(keys["keys"][0]["verifier_key"].as_str().unwrap()).unwrap()
 }
 
-fn proof(v: &Value) -> Vec<merkle::Hash> {
-    v["proof"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| unb64(h.as_str().unwrap()).unwrap())
-        .collect()
-}
-
 #[tokio::test]
 async fn checkpoints_and_proofs_verify_with_only_the_public_key() {
     let Some(app) = spawn_app().await else { return };

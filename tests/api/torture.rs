@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{WHOLE_LOG, bin, run_ok};
+use crate::helpers::{WHOLE_LOG, assert_gapless, bin, run_ok};
 
 const CLIENTS: usize = 4;
 const BATCH: usize = 5;
@@ -225,18 +225,8 @@ async fn check_log(
     let twice: Vec<_> = by_id.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "round {round}: stored twice: {twice:?}");
     // gapless over the whole log: the clients' events and the recorded reads
-    let mut seqs: Vec<u64> = events
-        .iter()
-        .map(|(_, s)| *s)
-        .chain(access.iter().copied())
-        .collect();
-    seqs.sort_unstable();
-    assert!(
-        seqs.iter().enumerate().all(|(i, s)| *s == i as u64 + 1),
-        "round {round}: seq has gaps (n = {}, max = {:?})",
-        seqs.len(),
-        seqs.last()
-    );
+    let seqs = events.iter().map(|(_, s)| *s).chain(access.iter().copied());
+    assert_gapless(seqs.collect(), &format!("round {round}"));
     let missing: Vec<String> = acked
         .iter()
         .flat_map(|(c, b)| (0..BATCH).map(move |i| event_id(*c, *b, i)))
