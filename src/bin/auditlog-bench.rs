@@ -44,6 +44,9 @@ enum Cmd {
         /// Events for the batched run (4 clients x 500-event batches).
         #[arg(long, default_value_t = 400_000)]
         batched_events: usize,
+        /// Concurrent clients in the batched run.
+        #[arg(long, default_value_t = 4)]
+        batched_clients: usize,
         /// Events for the single-event run (64 clients).
         #[arg(long, default_value_t = 100_000)]
         single_events: usize,
@@ -406,8 +409,12 @@ async fn run_ingest(
                     .send()
                     .await?;
                 let status = r.status();
-                let _ = r.bytes().await?;
-                anyhow::ensure!(status == 201, "ingest answered {status}");
+                let answer = r.bytes().await?;
+                anyhow::ensure!(
+                    status == 201,
+                    "ingest answered {status}: {}",
+                    String::from_utf8_lossy(&answer)
+                );
                 lat.push(t.elapsed());
             }
         }));
@@ -530,15 +537,16 @@ async fn bench(
         }
         Cmd::Ingest {
             batched_events,
+            batched_clients,
             single_events,
         } => {
             let (_, w, _) = new_org(&service, "bench-batched").await?;
             let bodies: Vec<String> = (0..batched_events / 500)
                 .map(|b| json!({"events": (0..500).map(|i| synthetic(catalog, &actions, b * 500 + i, None)).collect::<Vec<_>>()}).to_string())
                 .collect();
-            let (rate, mut lat) = run_ingest(&url, &w, bodies, 4, 500).await?;
+            let (rate, mut lat) = run_ingest(&url, &w, bodies, batched_clients, 500).await?;
             println!(
-                "ingest batched  (4 clients x 500 events, {batched_events} events): {rate:>9.0} events/s   request p50 {:.1} ms  p99 {:.1} ms",
+                "ingest batched  ({batched_clients} clients x 500 events, {batched_events} events): {rate:>9.0} events/s   request p50 {:.1} ms  p99 {:.1} ms",
                 lat.pct(0.5),
                 lat.pct(0.99)
             );
