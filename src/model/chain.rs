@@ -71,13 +71,58 @@ fn plain<T: Serialize + ?Sized>(v: &T) -> Result<String, serde_json::Error> {
     serde_json::to_string(v)
 }
 
+/// Whether serde_json's own text of `v` already is its RFC 8785 (JCS) form. It is for null,
+/// booleans and strings (the same escaping), integers up to 2^53 (beyond that JCS goes
+/// through a double) and objects whose keys have no character at or above U+D800 (serde_json
+/// orders members by UTF-8 bytes, JCS by UTF-16 code units: the two orders differ only there).
+/// Floats are left to serde_jcs: ECMAScript formats some of them differently.
+fn json_is_canonical(v: &Value) -> bool {
+    const MAX_EXACT: u64 = 1 << 53;
+    match v {
+        Value::Null | Value::Bool(_) | Value::String(_) => true,
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u <= MAX_EXACT,
+            (None, Some(i)) => i.unsigned_abs() <= MAX_EXACT,
+            _ => false,
+        },
+        Value::Array(a) => a.iter().all(json_is_canonical),
+        Value::Object(m) => m
+            .iter()
+            .all(|(k, v)| k.chars().all(|c| (c as u32) < 0xD800) && json_is_canonical(v)),
+    }
+}
+
+/// The JCS text of an event's `changes` (members declared in sorted order): serde_json's
+/// output where that is already canonical, which is nearly always and much cheaper.
+pub fn changes_jcs(changes: &[Change]) -> Result<String, serde_json::Error> {
+    if changes.is_empty() {
+        return Ok("[]".to_string());
+    }
+    let plain_values = changes.iter().all(|c| {
+        c.old.as_ref().is_none_or(json_is_canonical) && c.new.as_ref().is_none_or(json_is_canonical)
+    });
+    if plain_values {
+        plain(changes)
+    } else {
+        serde_jcs::to_string(changes)
+    }
+}
+
+/// The JCS text of an event's `metadata`, as [`changes_jcs`].
+pub fn metadata_jcs(metadata: &Map<String, Value>) -> Result<String, serde_json::Error> {
+    let canonical = metadata
+        .iter()
+        .all(|(k, v)| k.chars().all(|c| (c as u32) < 0xD800) && json_is_canonical(v));
+    if canonical {
+        plain(metadata)
+    } else {
+        serde_jcs::to_string(metadata)
+    }
+}
+
 impl PreparedEvent {
     pub fn new(p: EventParts<'_>) -> Result<PreparedEvent, serde_json::Error> {
-        let changes = if p.changes.is_empty() {
-            "[]".to_string()
-        } else {
-            serde_jcs::to_string(p.changes)?
-        };
+        let changes = changes_jcs(p.changes)?;
         let head = format!(
             "{{\"action\":{},\"actor\":{},\"category\":{},\"changes\":{},\"context\":{},\"entity\":{}",
             plain(p.action)?,
@@ -348,6 +393,50 @@ mod tests {
                 s.body
             })
             .collect()
+    }
+
+    /// Any JSON value, with the awkward parts weighted up: floats, large integers, keys and
+    /// strings outside the BMP or above U+E000, control characters.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![
+            "[a-z]{0,4}",
+            "\\PC{0,6}",
+            "[\u{0}-\u{1f}\u{7f}\u{2028}\u{e000}-\u{ffff}\u{10000}-\u{10ffff}]{0,4}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-(1i64 << 54)..(1i64 << 54)).prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            text.clone().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::btree_map(text.clone(), inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn the_fast_canonical_text_is_jcs(old in any_json(), new in any_json(), meta in any_json()) {
+            let changes = vec![Change { field: "f".into(), old: Some(old), new: Some(new) }];
+            prop_assert_eq!(changes_jcs(&changes).unwrap(), serde_jcs::to_string(&changes).unwrap());
+            let mut m = Map::new();
+            m.insert("k".into(), meta.clone());
+            if let Value::Object(o) = meta {
+                m.extend(o);
+            }
+            prop_assert_eq!(metadata_jcs(&m).unwrap(), serde_jcs::to_string(&m).unwrap());
+        }
     }
 
     proptest! {

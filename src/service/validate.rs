@@ -289,7 +289,7 @@ pub fn prepare(
     let metadata_jcs = if input.metadata.is_empty() {
         "{}".to_string()
     } else {
-        match serde_jcs::to_string(&input.metadata) {
+        match crate::model::chain::metadata_jcs(&input.metadata) {
             Ok(s) => s,
             Err(e) => {
                 err.add("metadata", format!("cannot be canonicalized: {e}"));
