@@ -33,7 +33,7 @@ use super::{
     KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
     StoreResult, StoredCheckpoint, VerifyRow,
 };
-use crate::model::chain::{PreparedEvent, ZERO_HASH, seal_at};
+use crate::model::chain::{PreparedEvent, Sealed, ZERO_HASH, seal_at};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
 use crate::model::time::now_micros;
 use crate::model::{KeyInfo, Org, Scope};
@@ -251,6 +251,22 @@ CREATE POLICY org_scope ON rollup_actor_actions
     USING (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT)
     WITH CHECK (org_id = NULLIF(current_setting('auditlog.org', true), '')::BIGINT);
 "#,
+    // A group sealed before the org's lock (against the head this node expects) commits only
+    // if, once the lock is granted, the head is still that one; otherwise this raises
+    // AL001, the transaction writes nothing and the group is decided again under the lock.
+    r#"
+CREATE FUNCTION auditlog_expect_head(p_org BIGINT, p_seq BIGINT, p_hash BYTEA)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    h RECORD;
+BEGIN
+    SELECT seq, hash INTO h FROM org_heads WHERE org_id = p_org FOR UPDATE;
+    IF NOT FOUND OR h.seq <> p_seq OR h.hash <> p_hash THEN
+        RAISE EXCEPTION 'the head of org % moved: seq % expected, % found', p_org, p_seq, h.seq
+            USING ERRCODE = 'AL001';
+    END IF;
+END $$;
+"#,
 ];
 
 fn classify(e: tokio_postgres::Error) -> StoreError {
@@ -263,6 +279,8 @@ fn classify(e: tokio_postgres::Error) -> StoreError {
         // 08 connection, 53 insufficient resources, 57 operator intervention, 58 system error
         if matches!(class, "08" | "53" | "57" | "58")
             || *code == SqlState::T_R_SERIALIZATION_FAILURE
+            || *code == SqlState::T_R_DEADLOCK_DETECTED
+            || *code == SqlState::LOCK_NOT_AVAILABLE
         {
             return StoreError::Unavailable(e.to_string());
         }
@@ -328,6 +346,7 @@ const LEADERS_PER_ORG: usize = 2;
 struct Inner {
     pool: Pool,
     queues: Mutex<HashMap<i64, OrgQueue>>,
+    sealers: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<Sealer>>>>,
 }
 
 /// See the module docs.
@@ -384,6 +403,7 @@ impl PostgresStore {
             inner: Arc::new(Inner {
                 pool,
                 queues: Mutex::new(HashMap::new()),
+                sealers: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -840,45 +860,94 @@ fn tree_at(src: &NodeCache, size: u64) -> Result<CompactRange, String> {
 // ---------------------------------------------------------------------------------------
 // Appends
 
-/// The locked head of one org.
+/// The append path's maps: keyed by strings of the group, hashed many times per event.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+
+/// An org's chain head and the right edge of its Merkle tree.
+#[derive(Clone)]
 struct Head {
     seq: u64,
     hash: Hash,
     tree: CompactRange,
 }
 
-/// Rows one group commit writes, column by column (for `UNNEST`).
+impl Head {
+    /// From `SELECT seq, hash, peaks FROM org_heads`.
+    fn from_row(row: &tokio_postgres::Row) -> StoreResult<Head> {
+        let seq = row.get::<_, i64>(0) as u64;
+        Ok(Head {
+            seq,
+            hash: hash32(row.get(1), "head hash")?,
+            tree: CompactRange::from_parts(seq, unpack_peaks(row.get(2))?)
+                .map_err(StoreError::Internal)?,
+        })
+    }
+}
+
+/// Rows one group commit writes, column by column (for `UNNEST`), borrowed from the group.
 #[derive(Default)]
-struct EventCols {
+struct EventCols<'g> {
     seq: Vec<i64>,
-    id: Vec<String>,
+    id: Vec<&'g str>,
     occurred_at: Vec<i64>,
-    action: Vec<String>,
-    entity_id: Vec<String>,
-    actor_type: Vec<String>,
-    actor_id: Vec<Option<String>>,
-    via_type: Vec<Option<String>>,
-    content_hash: Vec<Vec<u8>>,
+    action: Vec<&'g str>,
+    entity_id: Vec<&'g str>,
+    actor_type: Vec<&'g str>,
+    actor_id: Vec<Option<&'g str>>,
+    via_type: Vec<Option<&'g str>>,
+    content_hash: Vec<&'g [u8]>,
     hash: Vec<Vec<u8>>,
     body: Vec<String>,
 }
 
+impl<'g> EventCols<'g> {
+    fn push(&mut self, ev: &'g PreparedEvent, seq: u64, sealed: Sealed) {
+        self.seq.push(seq as i64);
+        self.id.push(&ev.id);
+        self.occurred_at.push(ev.occurred_at);
+        self.action.push(&ev.action);
+        self.entity_id.push(&ev.entity_id);
+        self.actor_type.push(ev.actor_type);
+        self.actor_id.push(ev.actor_id.as_deref());
+        self.via_type.push(ev.via_type);
+        self.content_hash.push(&ev.content_hash);
+        self.hash.push(sealed.hash.to_vec());
+        self.body.push(sealed.body);
+    }
+
+    /// Drops the rows from `len` on (a request that failed takes its rows back).
+    fn truncate(&mut self, len: usize) {
+        self.seq.truncate(len);
+        self.id.truncate(len);
+        self.occurred_at.truncate(len);
+        self.action.truncate(len);
+        self.entity_id.truncate(len);
+        self.actor_type.truncate(len);
+        self.actor_id.truncate(len);
+        self.via_type.truncate(len);
+        self.content_hash.truncate(len);
+        self.hash.truncate(len);
+        self.body.truncate(len);
+    }
+}
+
+/// Rollup deltas of a group (or of a purge step), keyed by the rows' own strings.
 #[derive(Default)]
-struct Deltas {
-    action: HashMap<(i64, i64, String), i64>,
-    actor: HashMap<(i64, i64, String, String, String), i64>,
+struct Deltas<'a> {
+    action: FastMap<(i64, i64, &'a str), i64>,
+    actor: FastMap<(i64, i64, &'a str, &'a str, &'a str), i64>,
     /// (day, actor type, actor id, via type) -> action -> count
-    full: HashMap<(i64, String, String, String), std::collections::BTreeMap<String, i64>>,
+    full: FastMap<(i64, &'a str, &'a str, &'a str), std::collections::BTreeMap<&'a str, i64>>,
     /// actor id -> (occurred_at, performed by): the latest by occurred_at wins
-    actors: HashMap<String, (i64, String)>,
+    actors: FastMap<&'a str, (i64, &'a str)>,
 }
 
 fn floor_to(t: i64, step: i64) -> i64 {
     t - t.rem_euclid(step)
 }
 
-impl Deltas {
-    fn add(&mut self, ev: &PreparedEvent) {
+impl<'a> Deltas<'a> {
+    fn add(&mut self, ev: &'a PreparedEvent) {
         if !crate::model::Catalog::builtin().rolled_up(&ev.action) {
             return;
         }
@@ -891,12 +960,9 @@ impl Deltas {
             ev.via_type.unwrap_or(""),
         );
         if ev.actor_type == "user" && !actor_id.is_empty() {
-            let e = self
-                .actors
-                .entry(actor_id.to_string())
-                .or_insert((i64::MIN, String::new()));
+            let e = self.actors.entry(actor_id).or_insert((i64::MIN, ""));
             if ev.occurred_at >= e.0 {
-                *e = (ev.occurred_at, ev.performed_by.clone());
+                *e = (ev.occurred_at, &ev.performed_by);
             }
         }
     }
@@ -904,10 +970,10 @@ impl Deltas {
     fn count(
         &mut self,
         occurred_at: i64,
-        action: &str,
-        actor_type: &str,
-        actor_id: &str,
-        via: &str,
+        action: &'a str,
+        actor_type: &'a str,
+        actor_id: &'a str,
+        via: &'a str,
     ) {
         if !crate::model::Catalog::builtin().rolled_up(action) {
             return;
@@ -915,66 +981,57 @@ impl Deltas {
         let hour = floor_to(occurred_at, HOUR_MICROS);
         let day = floor_to(occurred_at, DAY_MICROS);
         for (grain, bucket) in [(0, hour), (1, day)] {
-            *self
-                .action
-                .entry((grain, bucket, action.to_string()))
-                .or_default() += 1;
+            *self.action.entry((grain, bucket, action)).or_default() += 1;
             *self
                 .actor
-                .entry((
-                    grain,
-                    bucket,
-                    actor_type.to_string(),
-                    actor_id.to_string(),
-                    via.to_string(),
-                ))
+                .entry((grain, bucket, actor_type, actor_id, via))
                 .or_default() += 1;
         }
         *self
             .full
-            .entry((
-                day,
-                actor_type.to_string(),
-                actor_id.to_string(),
-                via.to_string(),
-            ))
+            .entry((day, actor_type, actor_id, via))
             .or_default()
-            .entry(action.to_string())
+            .entry(action)
             .or_default() += 1;
     }
 
     /// Writes (`sign` 1) or takes back (`sign` -1) the deltas: four statements, pipelined.
-    async fn write<C: GenericClient>(&self, c: &C, org_id: i64, sign: i64) -> StoreResult<()> {
+    async fn write<C: GenericClient>(
+        &self,
+        c: &C,
+        org_id: i64,
+        sign: i64,
+    ) -> Result<(), tokio_postgres::Error> {
         let (mut g1, mut b1, mut a1, mut n1) = (vec![], vec![], vec![], vec![]);
-        for ((grain, bucket, action), k) in &self.action {
-            g1.push(*grain);
-            b1.push(*bucket);
-            a1.push(action.as_str());
+        for (&(grain, bucket, action), k) in &self.action {
+            g1.push(grain);
+            b1.push(bucket);
+            a1.push(action);
             n1.push(k * sign);
         }
         let (mut g2, mut b2, mut t2, mut i2, mut v2, mut n2) =
             (vec![], vec![], vec![], vec![], vec![], vec![]);
-        for ((grain, bucket, at, aid, via), k) in &self.actor {
-            g2.push(*grain);
-            b2.push(*bucket);
-            t2.push(at.as_str());
-            i2.push(aid.as_str());
-            v2.push(via.as_str());
+        for (&(grain, bucket, at, aid, via), k) in &self.actor {
+            g2.push(grain);
+            b2.push(bucket);
+            t2.push(at);
+            i2.push(aid);
+            v2.push(via);
             n2.push(k * sign);
         }
         let (mut b3, mut t3, mut i3, mut v3) = (vec![], vec![], vec![], vec![]);
-        for (bucket, at, aid, via) in self.full.keys() {
-            b3.push(*bucket);
-            t3.push(at.as_str());
-            i3.push(aid.as_str());
-            v3.push(via.as_str());
+        for &(bucket, at, aid, via) in self.full.keys() {
+            b3.push(bucket);
+            t3.push(at);
+            i3.push(aid);
+            v3.push(via);
         }
         let (mut i4, mut name4, mut seen4) = (vec![], vec![], vec![]);
         if sign > 0 {
-            for (aid, (t, by)) in &self.actors {
-                i4.push(aid.as_str());
-                name4.push(by.as_str());
-                seen4.push(*t);
+            for (&aid, &(t, by)) in &self.actors {
+                i4.push(aid);
+                name4.push(by);
+                seen4.push(t);
             }
         }
         let action = async {
@@ -1019,36 +1076,36 @@ impl Deltas {
                          (SELECT * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]))",
                 )
                 .await?;
-            let mut merged: HashMap<
+            let mut merged: FastMap<
                 (i64, String, String, String),
                 std::collections::BTreeMap<String, i64>,
-            > = HashMap::with_capacity(self.full.len());
+            > = FastMap::default();
             for r in c.query(&st, &[&org_id, &b3, &t3, &i3, &v3]).await? {
                 let key = (r.get(0), r.get(1), r.get(2), r.get(3));
                 merged.insert(key, super::unpack_counts(r.get(4)));
             }
             let (mut b, mut t, mut i, mut v, mut counts) = (vec![], vec![], vec![], vec![], vec![]);
             let (mut gone_b, mut gone_t, mut gone_i, mut gone_v) = (vec![], vec![], vec![], vec![]);
-            for (key, delta) in &self.full {
-                let mut now = merged.remove(key).unwrap_or_default();
-                for (action, k) in delta {
-                    let n = now.entry(action.clone()).or_default();
+            for (&(bucket, at, aid, via), delta) in &self.full {
+                let key = (bucket, at.to_string(), aid.to_string(), via.to_string());
+                let mut now = merged.remove(&key).unwrap_or_default();
+                for (&action, k) in delta {
+                    let n = now.entry(action.to_string()).or_default();
                     *n += k * sign;
                     if *n <= 0 {
                         now.remove(action);
                     }
                 }
-                let (bucket, at, aid, via) = key;
                 if now.is_empty() {
-                    gone_b.push(*bucket);
-                    gone_t.push(at.as_str());
-                    gone_i.push(aid.as_str());
-                    gone_v.push(via.as_str());
+                    gone_b.push(bucket);
+                    gone_t.push(at);
+                    gone_i.push(aid);
+                    gone_v.push(via);
                 } else {
-                    b.push(*bucket);
-                    t.push(at.as_str());
-                    i.push(aid.as_str());
-                    v.push(via.as_str());
+                    b.push(bucket);
+                    t.push(at);
+                    i.push(aid);
+                    v.push(via);
                     counts.push(super::pack_counts(&now));
                 }
             }
@@ -1103,6 +1160,213 @@ impl Deltas {
     }
 }
 
+/// Ids an org stored before a group, from the lookup under its lock: id -> (seq, content hash).
+type Stored = FastMap<String, (u64, Vec<u8>)>;
+
+/// What one group adds to an org's log, decided in memory against a head and the ids stored
+/// before it: which requests fail (an id conflict), which events repeat an earlier one, and
+/// the sealed rows, Merkle nodes and rollup deltas of the rest. Pure: the same head and ids
+/// give the same rows, which is what lets a group be sealed before the org's lock is taken
+/// and checked against the head once it is.
+struct Decided<'g> {
+    /// The head the group was decided against (seq and hash), and the one it leaves.
+    base: (u64, Hash),
+    head: Head,
+    recorded_at: i64,
+    results: Vec<StoreResult<Vec<Appended>>>,
+    cols: EventCols<'g>,
+    nodes: (Vec<i64>, Vec<i64>, Vec<Vec<u8>>),
+    deltas: Deltas<'g>,
+}
+
+fn decide<'g>(group: &'g [Pending], base: &Head, stored: &Stored, recorded_at: i64) -> Decided<'g> {
+    let recorded_text = crate::model::time::format_micros(recorded_at);
+    let mut head = base.clone();
+    // ids stored by this group's earlier requests
+    let mut added: FastMap<&'g str, (u64, &'g [u8])> = FastMap::default();
+    let mut cols = EventCols::default();
+    let mut nodes: (Vec<i64>, Vec<i64>, Vec<Vec<u8>>) = Default::default();
+    let mut deltas = Deltas::default();
+    let mut results = Vec::with_capacity(group.len());
+    for p in group {
+        // a failing request leaves nothing behind: its rows are taken back
+        let (rows_before, nodes_before) = (cols.seq.len(), nodes.0.len());
+        let mut tree = head.tree.clone();
+        let (mut seq, mut hash) = (head.seq, head.hash);
+        let mut mine: FastMap<&'g str, (u64, &'g [u8])> = FastMap::default();
+        let mut out = Vec::with_capacity(p.events.len());
+        let mut failed = None;
+        for (index, ev) in p.events.iter().enumerate() {
+            if !ev.id_generated {
+                let earlier = mine
+                    .get(ev.id.as_str())
+                    .or_else(|| added.get(ev.id.as_str()))
+                    .copied()
+                    .or_else(|| stored.get(&ev.id).map(|(s, h)| (*s, h.as_slice())));
+                if let Some((s, content_hash)) = earlier {
+                    if content_hash != ev.content_hash.as_slice() {
+                        failed = Some(StoreError::IdConflict {
+                            index,
+                            id: ev.id.clone(),
+                        });
+                        break;
+                    }
+                    out.push(Appended {
+                        id: ev.id.clone(),
+                        seq: s,
+                        duplicate: true,
+                    });
+                    continue;
+                }
+            }
+            seq += 1;
+            let sealed = seal_at(ev, seq, &hash, &recorded_text);
+            for (level, idx, node) in tree.append(merkle::leaf_hash(sealed.body.as_bytes())) {
+                if level >= STORED_LEVEL {
+                    nodes.0.push(i64::from(level));
+                    nodes.1.push(idx as i64);
+                    nodes.2.push(node.to_vec());
+                }
+            }
+            hash = sealed.hash;
+            cols.push(ev, seq, sealed);
+            mine.insert(&ev.id, (seq, &ev.content_hash));
+            out.push(Appended {
+                id: ev.id.clone(),
+                seq,
+                duplicate: false,
+            });
+        }
+        if let Some(e) = failed {
+            cols.truncate(rows_before);
+            nodes.0.truncate(nodes_before);
+            nodes.1.truncate(nodes_before);
+            nodes.2.truncate(nodes_before);
+            results.push(Err(e));
+            continue;
+        }
+        head = Head { seq, hash, tree };
+        added.extend(mine);
+        // the new events only (duplicates were counted when first stored)
+        for (ev, a) in p.events.iter().zip(&out) {
+            if !a.duplicate {
+                deltas.add(ev);
+            }
+        }
+        results.push(Ok(out));
+    }
+    Decided {
+        base: (base.seq, base.hash),
+        head,
+        recorded_at,
+        results,
+        cols,
+        nodes,
+        deltas,
+    }
+}
+
+impl Decided<'_> {
+    /// Writes the group's rows and moves the head, inside the caller's transaction. All
+    /// independent: pipelined on the connection, one round trip for the lot (two with the
+    /// packed actor counts, which are read and merged).
+    async fn write<C: GenericClient>(
+        &self,
+        tx: &C,
+        org_id: i64,
+    ) -> Result<(), tokio_postgres::Error> {
+        futures_util::try_join!(self.write_events(tx, org_id), self.write_rest(tx, org_id))?;
+        Ok(())
+    }
+
+    /// The events themselves: most of the work, and nothing another group's rows or the
+    /// org's lock can make it wait for (their seqs and ids are this group's own).
+    async fn write_events<C: GenericClient>(
+        &self,
+        tx: &C,
+        org_id: i64,
+    ) -> Result<(), tokio_postgres::Error> {
+        let cols = &self.cols;
+        if cols.seq.is_empty() {
+            return Ok(());
+        }
+        let st = tx
+                .prepare_cached(
+                    "INSERT INTO events (org_id, seq, id, occurred_at, recorded_at, action, entity_id,
+                                         actor_type, actor_id, via_type, content_hash, hash, body)
+                     SELECT $1, s, i, o, $2, a, e, at, ai, v, ch, h, b
+                     FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[],
+                                 $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[], $13::TEXT[])
+                          AS t(s, i, o, a, e, at, ai, v, ch, h, b)",
+                )
+                .await?;
+        tx.execute(
+            &st,
+            &[
+                &org_id,
+                &self.recorded_at,
+                &cols.seq,
+                &cols.id,
+                &cols.occurred_at,
+                &cols.action,
+                &cols.entity_id,
+                &cols.actor_type,
+                &cols.actor_id,
+                &cols.via_type,
+                &cols.content_hash,
+                &cols.hash,
+                &cols.body,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Merkle nodes, rollups and the new head: what must follow the org's lock (the packed
+    /// actor counts are read and merged, rollup rows are shared with the groups before).
+    async fn write_rest<C: GenericClient>(
+        &self,
+        tx: &C,
+        org_id: i64,
+    ) -> Result<(), tokio_postgres::Error> {
+        if self.cols.seq.is_empty() {
+            return Ok(());
+        }
+        let peaks: Vec<u8> = self.head.tree.peaks().iter().flatten().copied().collect();
+        let head_seq = self.head.seq as i64;
+        let nodes = &self.nodes;
+        let merkle = async {
+            if nodes.0.is_empty() {
+                return Ok(0);
+            }
+            let st = tx
+                .prepare_cached(
+                    "INSERT INTO merkle_nodes (org_id, level, idx, hash)
+                     SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::BYTEA[])",
+                )
+                .await?;
+            tx.execute(&st, &[&org_id, &nodes.0, &nodes.1, &nodes.2])
+                .await
+        };
+        let new_head = async {
+            let st = tx
+                .prepare_cached(
+                    "UPDATE org_heads SET seq = $2, hash = $3, peaks = $4 WHERE org_id = $1",
+                )
+                .await?;
+            tx.execute(
+                &st,
+                &[&org_id, &head_seq, &self.head.hash.as_slice(), &peaks],
+            )
+            .await
+        };
+        // rollups in the same transaction: counts and events can never disagree
+        let rollups = async { self.deltas.write(tx, org_id, 1).await.map(|()| 0) };
+        futures_util::try_join!(merkle, rollups, new_head)?;
+        Ok(())
+    }
+}
+
 /// Should a leader task end abnormally (a panic), its place in the org's queue is freed and
 /// whatever is still queued gets a new leader, so an org's appends can never get stuck.
 struct LeaderGuard {
@@ -1134,7 +1398,60 @@ impl Drop for LeaderGuard {
     }
 }
 
+/// Where this node's groups for one org are sealed, one at a time, in the order they will
+/// take the org's lock.
+#[derive(Default)]
+struct Sealer {
+    /// The head the org will have once the groups sealed so far commit; `None`: unknown
+    /// (at first, and after any group failed or found the head moved): the next group is
+    /// decided under the lock, as usual, and sets it again.
+    head: Option<Head>,
+    /// Groups taken so far.
+    ticket: u64,
+    /// Groups are decided under the lock until then (see [`SEALING_PAUSE`]).
+    paused_until: Option<std::time::Instant>,
+}
+
+/// How long a sealed group waits for a lock before it gives up and is decided again under
+/// the lock. Its events are written before it asks for the org's lock, so another node's
+/// append holding that lock may wait for them: this ends that wait long before PostgreSQL's
+/// deadlock check (1 s by default) would pick a victim, and never at the locked append.
+const SEALED_LOCK_TIMEOUT: &str = "500ms";
+
+/// After a sealed group found the head moved (usually: another node appends for the org
+/// too), the org's groups are decided under the lock for this long.
+const SEALING_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Orgs whose sealer is kept while idle; beyond that, idle orgs' predictions are dropped.
+const MAX_SEALERS: usize = 4096;
+
+/// Why a sealed group was not committed as sealed, though it may still commit under the
+/// lock: the org's head moved (another node appended, or an earlier group of this node
+/// failed), an id in it was stored before (a unique index caught it), or it waited too long
+/// for a lock ([`SEALED_LOCK_TIMEOUT`]) or in a deadlock: another node's append holds the
+/// org's lock and waits for a row this group wrote ahead of it.
+fn head_moved(e: &tokio_postgres::Error) -> bool {
+    e.code().is_some_and(|c| {
+        c.code() == HEAD_MOVED
+            || *c == SqlState::UNIQUE_VIOLATION
+            || *c == SqlState::T_R_DEADLOCK_DETECTED
+            || *c == SqlState::LOCK_NOT_AVAILABLE
+            || *c == SqlState::IN_FAILED_SQL_TRANSACTION
+    })
+}
+
+/// SQLSTATE raised by `auditlog_expect_head` (migration 6).
+const HEAD_MOVED: &str = "AL001";
+
 impl Inner {
+    fn sealer(&self, org_id: i64) -> Arc<tokio::sync::Mutex<Sealer>> {
+        let mut sealers = self.sealers.lock().unwrap_or_else(|p| p.into_inner());
+        if sealers.len() >= MAX_SEALERS && !sealers.contains_key(&org_id) {
+            sealers.retain(|_, s| Arc::strong_count(s) > 1);
+        }
+        sealers.entry(org_id).or_default().clone()
+    }
+
     /// The org's queue leader: commits what is queued until the queue is empty.
     async fn lead(self: Arc<Self>, org_id: i64) {
         let mut guard = LeaderGuard {
@@ -1142,7 +1459,10 @@ impl Inner {
             org_id,
             finished: false,
         };
+        let sealer = self.sealer(org_id);
         loop {
+            // groups are taken and sealed in one order, the order they queue for the lock in
+            let mut seal = sealer.clone().lock_owned().await;
             let group = {
                 let Ok(mut queues) = self.queues.lock() else {
                     return;
@@ -1167,7 +1487,30 @@ impl Inner {
                 }
                 q.pending.drain(..take).collect::<Vec<_>>()
             };
-            let replies = self.commit_group(org_id, &group).await;
+            seal.ticket += 1;
+            let sealing = seal
+                .paused_until
+                .is_none_or(|t| std::time::Instant::now() >= t);
+            let replies = match seal.head.clone().filter(|_| sealing) {
+                // sealed now, against the head the groups before it leave; the next group
+                // is sealed while this one waits for the lock and writes
+                Some(base) => {
+                    let decided = decide(&group, &base, &Stored::default(), now_micros());
+                    seal.head = Some(decided.head.clone());
+                    self.commit_sealed(org_id, &group, decided, seal, &sealer)
+                        .await
+                }
+                // decided under the lock; the sealer waits for that decision
+                None => self.commit_locked(org_id, &group, Some(seal)).await,
+            };
+            let replies = match replies {
+                Ok((results, _)) => Ok(results),
+                Err(e) => {
+                    // the heads predicted from this group are wrong
+                    sealer.lock().await.head = None;
+                    Err(e)
+                }
+            };
             match replies {
                 Ok(results) => {
                     for (p, r) in group.into_iter().zip(results) {
@@ -1183,12 +1526,103 @@ impl Inner {
         }
     }
 
-    /// One transaction for a group of one org's requests. `Err`: nothing was committed.
-    async fn commit_group(
+    /// Commits a group sealed before the lock: the transaction first takes the org's head
+    /// row lock and checks the head is the one the group was sealed against
+    /// (`auditlog_expect_head`), with every write pipelined behind it, so the group's rows
+    /// go out with the lock request and nothing of ours runs while the org is locked. When
+    /// the head moved, nothing is written and the group is decided again under the lock.
+    async fn commit_sealed<'g>(
+        &self,
+        org_id: i64,
+        group: &'g [Pending],
+        decided: Decided<'g>,
+        seal: tokio::sync::OwnedMutexGuard<Sealer>,
+        sealer: &tokio::sync::Mutex<Sealer>,
+    ) -> StoreResult<(Vec<StoreResult<Vec<Appended>>>, Head)> {
+        let ticket = seal.ticket;
+        let mut seal = Some(seal);
+        let mut client = self.pool.get().await?;
+        let attempt = async {
+            let tx = client.transaction().await?;
+            // prepared (or found cached) before anything is sent: on the connection the org
+            // setting and the check, which waits for the lock, must come before every write
+            let set = tx
+                .prepare_cached(
+                    "SELECT set_config('auditlog.org', $1, true), set_config('lock_timeout', $2, true)",
+                )
+                .await?;
+            let expect = tx
+                .prepare_cached("SELECT auditlog_expect_head($1, $2, $3)")
+                .await?;
+            let (org_text, base_seq) = (org_id.to_string(), decided.base.0 as i64);
+            let (locked, on_lock) = oneshot::channel::<()>();
+            {
+                // the events go first: their insert needs no lock and is most of the work,
+                // so it runs while the group before still holds the lock and commits
+                let pipeline = futures_util::future::try_join4(
+                    async {
+                        tx.query_one(&set, &[&org_text, &SEALED_LOCK_TIMEOUT])
+                            .await
+                            .map_err(Moved::from)
+                    },
+                    async { decided.write_events(&tx, org_id).await.map_err(Moved::from) },
+                    async {
+                        let r = tx
+                            .execute(&expect, &[&org_id, &base_seq, &decided.base.1.as_slice()])
+                            .await
+                            .map_err(Moved::from)?;
+                        let _ = locked.send(());
+                        Ok(r)
+                    },
+                    async { decided.write_rest(&tx, org_id).await.map_err(Moved::from) },
+                );
+                let mut pipeline = std::pin::pin!(pipeline);
+                // the next group is sealed once this one holds the lock: it then queues for
+                // the lock behind this one, never ahead of it
+                tokio::select! {
+                    biased;
+                    r = &mut pipeline => r?,
+                    _ = on_lock => {
+                        drop(seal.take());
+                        pipeline.await?
+                    }
+                };
+            }
+            drop(seal.take());
+            Ok::<_, Moved>(tx)
+        };
+        match attempt.await {
+            Ok(tx) => {
+                super::before_commit()?;
+                tx.commit().await?;
+                super::after_commit()?;
+                Ok((decided.results, decided.head))
+            }
+            Err(Moved::Yes) => {
+                drop(seal);
+                let (results, head) = self.commit_locked(org_id, group, None).await?;
+                let mut seal = sealer.lock().await;
+                // the groups sealed after this one were sealed against a head that never was
+                seal.head = (seal.ticket == ticket).then(|| head.clone());
+                seal.paused_until = Some(std::time::Instant::now() + SEALING_PAUSE);
+                Ok((results, head))
+            }
+            Err(Moved::No(e)) => {
+                drop(seal);
+                Err(e)
+            }
+        }
+    }
+
+    /// One transaction for a group of one org's requests, decided under the org's lock.
+    /// `seal`: the org's sealer, told the head this group leaves as soon as it is known.
+    /// `Err`: nothing was committed.
+    async fn commit_locked(
         &self,
         org_id: i64,
         group: &[Pending],
-    ) -> StoreResult<Vec<StoreResult<Vec<Appended>>>> {
+        seal: Option<tokio::sync::OwnedMutexGuard<Sealer>>,
+    ) -> StoreResult<(Vec<StoreResult<Vec<Appended>>>, Head)> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         // ids sent before, by this group's requests or earlier ones
@@ -1225,177 +1659,43 @@ impl Inner {
         )?;
         let row =
             row.ok_or_else(|| StoreError::Internal(format!("org {org_id} has no head row")))?;
-        let seq = row.get::<_, i64>(0) as u64;
-        let mut head = Head {
-            seq,
-            hash: hash32(row.get(1), "head hash")?,
-            tree: CompactRange::from_parts(seq, unpack_peaks(row.get(2))?)
-                .map_err(StoreError::Internal)?,
-        };
-        let mut known: HashMap<String, (u64, Vec<u8>)> = HashMap::new();
+        let head = Head::from_row(&row)?;
+        let mut stored = Stored::default();
         for r in found {
-            known.insert(r.get(0), (r.get::<_, i64>(1) as u64, r.get(2)));
+            stored.insert(r.get(0), (r.get::<_, i64>(1) as u64, r.get(2)));
         }
-        let recorded_at = now_micros();
-        let recorded_text = crate::model::time::format_micros(recorded_at);
-        let mut cols = EventCols::default();
-        let mut nodes: (Vec<i64>, Vec<i64>, Vec<Vec<u8>>) = Default::default();
-        let mut deltas = Deltas::default();
-        let mut results = Vec::with_capacity(group.len());
-        for p in group {
-            // decided in memory first: a failing request leaves nothing behind
-            let mut tree = head.tree.clone();
-            let (mut seq, mut hash) = (head.seq, head.hash);
-            let mut mine = EventCols::default();
-            let mut my_nodes: Vec<(u32, u64, Hash)> = Vec::new();
-            let mut my_known: HashMap<&str, (u64, Vec<u8>)> = HashMap::new();
-            let mut out = Vec::with_capacity(p.events.len());
-            let mut failed = None;
-            for (index, ev) in p.events.iter().enumerate() {
-                if !ev.id_generated {
-                    let earlier = my_known.get(ev.id.as_str()).or_else(|| known.get(&ev.id));
-                    if let Some((s, content_hash)) = earlier {
-                        if content_hash.as_slice() != ev.content_hash.as_slice() {
-                            failed = Some(StoreError::IdConflict {
-                                index,
-                                id: ev.id.clone(),
-                            });
-                            break;
-                        }
-                        out.push(Appended {
-                            id: ev.id.clone(),
-                            seq: *s,
-                            duplicate: true,
-                        });
-                        continue;
-                    }
-                }
-                seq += 1;
-                let sealed = seal_at(ev, seq, &hash, &recorded_text);
-                for (level, idx, node) in tree.append(merkle::leaf_hash(sealed.body.as_bytes())) {
-                    if level >= STORED_LEVEL {
-                        my_nodes.push((level, idx, node));
-                    }
-                }
-                mine.seq.push(seq as i64);
-                mine.id.push(ev.id.clone());
-                mine.occurred_at.push(ev.occurred_at);
-                mine.action.push(ev.action.clone());
-                mine.entity_id.push(ev.entity_id.clone());
-                mine.actor_type.push(ev.actor_type.to_string());
-                mine.actor_id.push(ev.actor_id.clone());
-                mine.via_type.push(ev.via_type.map(str::to_string));
-                mine.content_hash.push(ev.content_hash.to_vec());
-                mine.hash.push(sealed.hash.to_vec());
-                mine.body.push(sealed.body);
-                my_known.insert(ev.id.as_str(), (seq, ev.content_hash.to_vec()));
-                hash = sealed.hash;
-                out.push(Appended {
-                    id: ev.id.clone(),
-                    seq,
-                    duplicate: false,
-                });
-            }
-            if let Some(e) = failed {
-                results.push(Err(e));
-                continue;
-            }
-            head = Head { seq, hash, tree };
-            for (k, v) in my_known {
-                known.insert(k.to_string(), v);
-            }
-            // the new events only (duplicates were counted when first stored)
-            for (ev, a) in p.events.iter().zip(&out) {
-                if !a.duplicate {
-                    deltas.add(ev);
-                }
-            }
-            for (level, idx, node) in my_nodes {
-                nodes.0.push(i64::from(level));
-                nodes.1.push(idx as i64);
-                nodes.2.push(node.to_vec());
-            }
-            cols.seq.extend(mine.seq);
-            cols.id.extend(mine.id);
-            cols.occurred_at.extend(mine.occurred_at);
-            cols.action.extend(mine.action);
-            cols.entity_id.extend(mine.entity_id);
-            cols.actor_type.extend(mine.actor_type);
-            cols.actor_id.extend(mine.actor_id);
-            cols.via_type.extend(mine.via_type);
-            cols.content_hash.extend(mine.content_hash);
-            cols.hash.extend(mine.hash);
-            cols.body.extend(mine.body);
-            results.push(Ok(out));
+        let decided = decide(group, &head, &stored, now_micros());
+        if let Some(mut seal) = seal {
+            seal.head = Some(decided.head.clone());
         }
-        if !cols.seq.is_empty() {
-            // all independent: pipelined on the connection, one round trip for the lot
-            let peaks: Vec<u8> = head.tree.peaks().iter().flatten().copied().collect();
-            let head_seq = head.seq as i64;
-            let events = async {
-                let st = tx
-                    .prepare_cached(
-                        "INSERT INTO events (org_id, seq, id, occurred_at, recorded_at, action, entity_id,
-                                             actor_type, actor_id, via_type, content_hash, hash, body)
-                         SELECT $1, s, i, o, $2, a, e, at, ai, v, ch, h, b
-                         FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[],
-                                     $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[], $13::TEXT[])
-                              AS t(s, i, o, a, e, at, ai, v, ch, h, b)",
-                    )
-                    .await?;
-                tx.execute(
-                    &st,
-                    &[
-                        &org_id,
-                        &recorded_at,
-                        &cols.seq,
-                        &cols.id,
-                        &cols.occurred_at,
-                        &cols.action,
-                        &cols.entity_id,
-                        &cols.actor_type,
-                        &cols.actor_id,
-                        &cols.via_type,
-                        &cols.content_hash,
-                        &cols.hash,
-                        &cols.body,
-                    ],
-                )
-                .await
-                .map_err(StoreError::from)
-            };
-            let merkle = async {
-                if nodes.0.is_empty() {
-                    return Ok(0);
-                }
-                let st = tx
-                    .prepare_cached(
-                        "INSERT INTO merkle_nodes (org_id, level, idx, hash)
-                         SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::BYTEA[])",
-                    )
-                    .await?;
-                tx.execute(&st, &[&org_id, &nodes.0, &nodes.1, &nodes.2])
-                    .await
-                    .map_err(StoreError::from)
-            };
-            let new_head = async {
-                let st = tx
-                    .prepare_cached(
-                        "UPDATE org_heads SET seq = $2, hash = $3, peaks = $4 WHERE org_id = $1",
-                    )
-                    .await?;
-                tx.execute(&st, &[&org_id, &head_seq, &head.hash.as_slice(), &peaks])
-                    .await
-                    .map_err(StoreError::from)
-            };
-            // rollups in the same transaction: counts and events can never disagree
-            let rollups = async { deltas.write(&tx, org_id, 1).await.map(|()| 0) };
-            futures_util::try_join!(events, merkle, rollups, new_head)?;
-        }
+        decided.write(&tx, org_id).await?;
         super::before_commit()?;
         tx.commit().await?;
         super::after_commit()?;
-        Ok(results)
+        Ok((decided.results, decided.head))
+    }
+}
+
+/// How a sealed group's attempt ended when it did not reach `COMMIT`.
+enum Moved {
+    /// The head moved or an id repeats: decide again under the lock.
+    Yes,
+    No(StoreError),
+}
+
+impl From<tokio_postgres::Error> for Moved {
+    fn from(e: tokio_postgres::Error) -> Self {
+        if head_moved(&e) {
+            Moved::Yes
+        } else {
+            Moved::No(e.into())
+        }
+    }
+}
+
+impl From<StoreError> for Moved {
+    fn from(e: StoreError) -> Self {
+        Moved::No(e)
     }
 }
 
