@@ -148,6 +148,14 @@ fn pk(org_id: i64, seq: u64) -> i64 {
 }
 
 fn classify(e: rusqlite::Error) -> StoreError {
+    // The -shm file could not grow (the unix VFS reports ENOSPC, or a failed fstat, while
+    // extending it as SQLITE_IOERR_SHMSIZE): on a full disk that is a full disk, not an
+    // outage. The other IOERR codes stay "unavailable": rusqlite's error carries no errno
+    // (`sqlite3_system_errno`), so a failed write or fsync cannot be told to be ENOSPC here;
+    // a short write with ENOSPC is already SQLITE_FULL from the VFS.
+    if e.sqlite_extended_error_code() == Some(rusqlite::ffi::SQLITE_IOERR_SHMSIZE) {
+        return StoreError::StorageFull(e.to_string());
+    }
     match e.sqlite_error_code() {
         // the filesystem is full (ENOSPC), or max_page_count was reached
         Some(ErrorCode::DiskFull) => StoreError::StorageFull(e.to_string()),
@@ -1859,6 +1867,39 @@ mod tests {
         conn.query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
             .unwrap()
             .unwrap_or(0)
+    }
+
+    fn sqlite_error(extended_code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(extended_code), None)
+    }
+
+    /// A full disk is `StorageFull` whether SQLite says so with `SQLITE_FULL` or with the
+    /// -shm file failing to grow (`SQLITE_IOERR_SHMSIZE`); other I/O errors are outages.
+    #[test]
+    fn a_shm_file_that_cannot_grow_is_a_full_disk() {
+        use rusqlite::ffi;
+        for code in [ffi::SQLITE_FULL, ffi::SQLITE_IOERR_SHMSIZE] {
+            assert!(
+                matches!(classify(sqlite_error(code)), StoreError::StorageFull(_)),
+                "{code}"
+            );
+        }
+        for code in [
+            ffi::SQLITE_IOERR,
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_IOERR_SHMOPEN,
+            ffi::SQLITE_BUSY,
+        ] {
+            assert!(
+                matches!(classify(sqlite_error(code)), StoreError::Unavailable(_)),
+                "{code}"
+            );
+        }
+        assert!(matches!(
+            classify(sqlite_error(ffi::SQLITE_CONSTRAINT_UNIQUE)),
+            StoreError::Internal(_)
+        ));
     }
 
     /// SQLite answers `SQLITE_FULL` in the middle of a statement by rolling the whole
