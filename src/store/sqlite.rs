@@ -194,9 +194,15 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
+/// The WAL is truncated back to this size when it is reset after a checkpoint: without a
+/// limit it keeps the size of its biggest moment (a burst, or a time when the checkpoint
+/// could not run) for ever.
+pub const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
 fn configure(conn: &Connection, cache_kib: i64) -> StoreResult<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -cache_kib)?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -1867,6 +1873,21 @@ mod tests {
         conn.query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
             .unwrap()
             .unwrap_or(0)
+    }
+
+    /// Every connection of the store (the writer and the readers) caps the WAL.
+    #[tokio::test]
+    async fn every_connection_limits_the_wal_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+        let limit = |c: &Connection| -> StoreResult<i64> {
+            Ok(c.pragma_query_value(None, "journal_size_limit", |r| r.get(0))?)
+        };
+        assert_eq!(
+            store.exec(move |c| limit(c)).await.unwrap(),
+            JOURNAL_SIZE_LIMIT
+        );
+        assert_eq!(store.read(limit).await.unwrap(), JOURNAL_SIZE_LIMIT);
     }
 
     fn sqlite_error(extended_code: std::ffi::c_int) -> rusqlite::Error {
