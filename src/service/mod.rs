@@ -67,6 +67,30 @@ pub enum Principal {
     },
 }
 
+/// What a background pass over every org did: `done` sums what the orgs that succeeded
+/// did; `failed` names each org that failed (slug) with its error, in the order met. The
+/// pass logs each failure as it happens.
+#[derive(Debug, Default)]
+pub struct PassReport<T> {
+    pub done: T,
+    pub failed: Vec<(String, ServiceError)>,
+}
+
+impl<T> PassReport<T> {
+    /// `None` when no org failed, else `slug: error` for each failed org, `; `-separated.
+    pub fn failures(&self) -> Option<String> {
+        if self.failed.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .failed
+            .iter()
+            .map(|(slug, e)| format!("{slug}: {e}"))
+            .collect();
+        Some(parts.join("; "))
+    }
+}
+
 /// The body of an ingest request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFormat {
@@ -326,18 +350,28 @@ impl Service {
                 org: org.clone(),
                 scope: Scope::Write,
             };
+            fail::fail_point!("purge::before_record", |_| Err(ServiceError::Unavailable(
+                "injected failure before recording a purge".into()
+            )));
             self.ingest_values(&writer, vec![event]).await?;
         }
         Ok(total)
     }
 
-    /// One pass of the background purge over every org.
-    pub async fn purge_pass(&self) -> Result<u64, ServiceError> {
-        let mut n = 0;
+    /// One pass of the background purge over every org: `done` counts the events purged.
+    /// An org that fails is logged and reported; the pass goes on with the others.
+    pub async fn purge_pass(&self) -> Result<PassReport<u64>, ServiceError> {
+        let mut report = PassReport::default();
         for org in self.store.list_orgs().await? {
-            n += self.purge_org(&org, false).await?.events;
+            match self.purge_org(&org, false).await {
+                Ok(purged) => report.done += purged.events,
+                Err(e) => {
+                    tracing::warn!(org = %org.slug, error = %e, "retention purge failed for this org");
+                    report.failed.push((org.slug, e));
+                }
+            }
         }
-        Ok(n)
+        Ok(report)
     }
 
     /// Signs checkpoints with `signer` and registers its public key.
@@ -381,24 +415,43 @@ impl Service {
 
     /// One pass of the background checkpointer: every org whose tree grew by `every` events
     /// or whose latest checkpoint is older than `max_age_micros` gets a new checkpoint.
+    /// `done` counts the checkpoints signed. An org that fails (a full disk for one write)
+    /// is logged and reported; the pass goes on with the others.
     pub async fn checkpoint_pass(
         &self,
         every: u64,
         max_age_micros: i64,
-    ) -> Result<usize, ServiceError> {
-        let mut made = 0;
+    ) -> Result<PassReport<usize>, ServiceError> {
+        let mut report = PassReport::default();
         for org in self.store.list_orgs().await? {
-            let latest = self.store.checkpoints(&org, 1).await?.pop();
-            let (size, _) = self.store.tree_head(&org).await?;
-            let (last_size, last_time) = latest.map_or((0, 0), |c| (c.tree_size, c.time));
-            let due = size > last_size
-                && (size - last_size >= every || now_micros() - last_time >= max_age_micros);
-            if due {
-                self.checkpoint_org(&org).await?;
-                made += 1;
+            match self.checkpoint_if_due(&org, every, max_age_micros).await {
+                Ok(made) => report.done += usize::from(made),
+                Err(e) => {
+                    tracing::warn!(org = %org.slug, error = %e, "checkpoint failed for this org");
+                    report.failed.push((org.slug, e));
+                }
             }
         }
-        Ok(made)
+        Ok(report)
+    }
+
+    /// Signs a checkpoint of the org if [`Self::checkpoint_pass`]'s rule says it is due;
+    /// whether it did.
+    async fn checkpoint_if_due(
+        &self,
+        org: &Org,
+        every: u64,
+        max_age_micros: i64,
+    ) -> Result<bool, ServiceError> {
+        let latest = self.store.checkpoints(org, 1).await?.pop();
+        let (size, _) = self.store.tree_head(org).await?;
+        let (last_size, last_time) = latest.map_or((0, 0), |c| (c.tree_size, c.time));
+        let due = size > last_size
+            && (size - last_size >= every || now_micros() - last_time >= max_age_micros);
+        if due {
+            self.checkpoint_org(org).await?;
+        }
+        Ok(due)
     }
 
     pub async fn public_keys(&self) -> Result<Value, ServiceError> {
