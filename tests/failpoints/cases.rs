@@ -353,14 +353,18 @@ async fn a_checkpoint_that_fails_for_one_org_does_not_stop_the_pass() {
     }
 }
 
-/// Makes every stored event of the SQLite database in `dir` look `days` days old.
-fn backdate_all(dir: &tempfile::TempDir, days: i64) {
+/// Makes the events up to `max_seq` of every org in the SQLite database in `dir` look
+/// `days` days old.
+fn backdate(dir: &tempfile::TempDir, max_seq: u64, days: i64) {
     let db = rusqlite::Connection::open(dir.path().join("auditlog.db")).unwrap();
     db.execute_batch("DROP TRIGGER IF EXISTS events_no_update;")
         .unwrap();
     let old = auditlog::model::time::now_micros() - days * 86_400_000_000;
-    db.execute("UPDATE events SET recorded_at = ?1", [old])
-        .unwrap();
+    db.execute(
+        "UPDATE events SET recorded_at = ?1 WHERE seq <= ?2",
+        [old, max_seq as i64],
+    )
+    .unwrap();
 }
 
 /// The org's `audit_log.purged` records: (events_purged, log_starts_after_seq).
@@ -405,7 +409,7 @@ async fn a_purge_that_fails_for_one_org_does_not_stop_the_pass() {
         return;
     };
     let service = service.with_default_retention(Some(30));
-    backdate_all(&dir, 40);
+    backdate(&dir, 5, 40);
 
     // the first org's purge commits but its record fails; the second org is purged too
     fail::cfg("purge::before_record", "1*return").unwrap();
@@ -422,4 +426,100 @@ async fn a_purge_that_fails_for_one_org_does_not_stop_the_pass() {
             assert_eq!(purge_records(&service, org).await, [(5, 5)]);
         }
     }
+}
+
+/// SQLite only, as above. A purge step commits on its own; when the run fails after it
+/// (here: writing its record), the next run records the cut late, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_left_unrecorded_is_recorded_by_the_next_pass() {
+    if crate::BACKEND != Backend::Sqlite {
+        return;
+    }
+    let _turn = TURN.lock().await;
+    let Some((service, orgs, dir, _schema)) = service_with_two_orgs(5).await else {
+        return;
+    };
+    let service = service.with_default_retention(Some(30));
+    let late = |org: &Org| {
+        let store = service.store().clone();
+        let org = org.clone();
+        async move {
+            let q = EventQuery {
+                from: None,
+                to: None,
+                actions: Some(vec!["audit_log.purged".into()]),
+                entity_ids: None,
+                actor_ids: None,
+                actor_types: None,
+                order: Order::Asc,
+                after: None,
+                limit: 100,
+            };
+            store
+                .query(&org, &q)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| {
+                    let v: Value = serde_json::from_str(&row.body).unwrap();
+                    v["metadata"]["recorded_late"] == true
+                })
+                .collect::<Vec<bool>>()
+        }
+    };
+
+    // no record ever: the first org's cut at 3 goes unrecorded
+    backdate(&dir, 3, 40);
+    fail::cfg("purge::before_record", "1*return").unwrap();
+    let pass = service.purge_pass().await;
+    fail::remove("purge::before_record");
+    let pass = pass.unwrap();
+    assert_eq!((pass.done, pass.failed.len()), (3, 1), "{pass:?}");
+    let failed = pass.failed[0].0.clone();
+    let (first, second) = if orgs[0].slug == failed {
+        (&orgs[0], &orgs[1])
+    } else {
+        (&orgs[1], &orgs[0])
+    };
+    assert_eq!(purge_records(&service, first).await, []);
+    assert_eq!(purge_records(&service, second).await, [(3, 3)]);
+
+    // the next pass records it (late); the one after writes nothing
+    for _ in 0..2 {
+        let pass = service.purge_pass().await.unwrap();
+        assert_eq!((pass.done, pass.failed.len()), (0, 0), "{pass:?}");
+        assert_eq!(purge_records(&service, first).await, [(3, 3)]);
+        assert_eq!(late(first).await, [true]);
+        assert_eq!(purge_records(&service, second).await, [(3, 3)]);
+        assert_eq!(late(second).await, [false]);
+    }
+
+    // with a record left (at seq 6): both orgs' cuts at 5 go unrecorded, and are recorded
+    // late as the 2 events past the recorded cut at 3
+    backdate(&dir, 5, 40);
+    fail::cfg("purge::before_record", "return").unwrap();
+    let pass = service.purge_pass().await;
+    fail::remove("purge::before_record");
+    let pass = pass.unwrap();
+    assert_eq!((pass.done, pass.failed.len()), (0, 2), "{pass:?}");
+    for org in &orgs {
+        let cut = service.store().purge_state(org).await.unwrap().unwrap();
+        assert_eq!(cut.cut_seq, 5, "{}", org.slug);
+        assert_eq!(purge_records(&service, org).await, [(3, 3)]);
+    }
+    let pass = service.purge_pass().await.unwrap();
+    assert_eq!((pass.done, pass.failed.len()), (0, 0), "{pass:?}");
+    for org in &orgs {
+        assert_eq!(purge_records(&service, org).await, [(3, 3), (2, 5)]);
+        assert_eq!(late(org).await.last(), Some(&true));
+    }
+    let report = service
+        .verify(&Principal::Key {
+            key_id: "test".into(),
+            org: first.clone(),
+            scope: Scope::Admin,
+        })
+        .await
+        .unwrap();
+    assert!(report.ok(), "{report:?}");
 }
