@@ -211,8 +211,18 @@ impl Bound {
                 let max_age = interval.as_micros() as i64;
                 loop {
                     tick.tick().await;
-                    if let Err(e) = service.checkpoint_pass(every, max_age).await {
-                        tracing::warn!(error = %e, "checkpoint pass failed");
+                    match service.checkpoint_pass(every, max_age).await {
+                        Ok(r) => {
+                            if let Some(failures) = r.failures() {
+                                tracing::warn!(
+                                    checkpoints = r.done,
+                                    failed_orgs = r.failed.len(),
+                                    %failures,
+                                    "checkpoint pass failed for some orgs"
+                                );
+                            }
+                        }
+                        Err(e) => tracing::warn!(error = %e, "checkpoint pass failed"),
                     }
                 }
             })
@@ -224,8 +234,18 @@ impl Bound {
                 loop {
                     tick.tick().await;
                     match service.purge_pass().await {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(events = n, "retention purge"),
+                        Ok(r) => {
+                            if r.done > 0 {
+                                tracing::info!(events = r.done, "retention purge");
+                            }
+                            if let Some(failures) = r.failures() {
+                                tracing::warn!(
+                                    failed_orgs = r.failed.len(),
+                                    %failures,
+                                    "retention purge failed for some orgs"
+                                );
+                            }
+                        }
                         Err(e) => tracing::warn!(error = %e, "retention purge failed"),
                     }
                 }

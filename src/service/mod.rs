@@ -67,6 +67,53 @@ pub enum Principal {
     },
 }
 
+/// An `audit_log.purged` event of `org` with `metadata` (and `id`, if given).
+fn purge_record(org: &Org, id: Option<String>, metadata: Value) -> Value {
+    let mut event = serde_json::json!({
+        "action": access::PURGED,
+        "entity": { "type": "audit_log", "id": org.slug, "name": "Audit log" },
+        "actor": { "type": "system", "name": "Retention" },
+        "metadata": metadata,
+    });
+    if let Some(id) = id {
+        event["id"] = Value::String(id);
+    }
+    event
+}
+
+/// Who writes the retention purge's records.
+fn retention_writer(org: &Org) -> Principal {
+    Principal::Key {
+        key_id: "retention".into(),
+        org: org.clone(),
+        scope: Scope::Write,
+    }
+}
+
+/// What a background pass over every org did: `done` sums what the orgs that succeeded
+/// did; `failed` names each org that failed (slug) with its error, in the order met. The
+/// pass logs each failure as it happens.
+#[derive(Debug, Default)]
+pub struct PassReport<T> {
+    pub done: T,
+    pub failed: Vec<(String, ServiceError)>,
+}
+
+impl<T> PassReport<T> {
+    /// `None` when no org failed, else `slug: error` for each failed org, `; `-separated.
+    pub fn failures(&self) -> Option<String> {
+        if self.failed.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .failed
+            .iter()
+            .map(|(slug, e)| format!("{slug}: {e}"))
+            .collect();
+        Some(parts.join("; "))
+    }
+}
+
 /// The body of an ingest request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFormat {
@@ -291,6 +338,9 @@ impl Service {
         org: &Org,
         dry_run: bool,
     ) -> Result<crate::store::Purged, ServiceError> {
+        if !dry_run {
+            self.record_unrecorded_cut(org).await?;
+        }
         let settings = self.store.settings(org).await?;
         let Some(days) = settings.retention_days.or(self.default_retention_days) else {
             return Ok(crate::store::Purged::default());
@@ -310,34 +360,106 @@ impl Service {
             }
         }
         if !dry_run && total.events > 0 {
-            let event = serde_json::json!({
-                "action": access::PURGED,
-                "entity": { "type": "audit_log", "id": org.slug, "name": "Audit log" },
-                "actor": { "type": "system", "name": "Retention" },
-                "metadata": {
+            let event = purge_record(
+                org,
+                None,
+                serde_json::json!({
                     "events_purged": total.events,
                     "log_starts_after_seq": total.cut_seq,
                     "retention_days": days,
                     "stored_before": crate::model::time::format_micros(before),
-                },
-            });
-            let writer = Principal::Key {
-                key_id: "retention".into(),
-                org: org.clone(),
-                scope: Scope::Write,
-            };
-            self.ingest_values(&writer, vec![event]).await?;
+                }),
+            );
+            fail::fail_point!("purge::before_record", |_| Err(ServiceError::Unavailable(
+                "injected failure before recording a purge".into()
+            )));
+            self.ingest_values(&retention_writer(org), vec![event])
+                .await?;
         }
         Ok(total)
     }
 
-    /// One pass of the background purge over every org.
-    pub async fn purge_pass(&self) -> Result<u64, ServiceError> {
-        let mut n = 0;
-        for org in self.store.list_orgs().await? {
-            n += self.purge_org(&org, false).await?.events;
+    /// Records the org's retention cut if the run that made it could not: a purge step
+    /// commits on its own, so a run that failed after one (writing its `audit_log.purged`
+    /// event, or a later step) left the cut unrecorded. The latest record names the cut it
+    /// recorded (`log_starts_after_seq`); a cut past it (or any cut, with no record left)
+    /// gets a late record of the events between the two, which no record in the log
+    /// accounts for. Its id is derived from the cut, so a retry or a second node writing
+    /// the same late record stores it once.
+    async fn record_unrecorded_cut(&self, org: &Org) -> Result<(), ServiceError> {
+        let Some(state) = self.store.purge_state(org).await? else {
+            return Ok(());
+        };
+        let recorded = self.last_recorded_cut(org).await?.unwrap_or(0);
+        if recorded >= state.cut_seq {
+            return Ok(());
         }
-        Ok(n)
+        tracing::warn!(
+            org = %org.slug,
+            cut_seq = state.cut_seq,
+            recorded_cut_seq = recorded,
+            "recording a retention purge that was not recorded when it ran"
+        );
+        let event = purge_record(
+            org,
+            Some(format!("auditlog-purge-cut-{}", state.cut_seq)),
+            serde_json::json!({
+                "events_purged": state.cut_seq - recorded,
+                "log_starts_after_seq": state.cut_seq,
+                "recorded_late": true,
+            }),
+        );
+        self.ingest_values(&retention_writer(org), vec![event])
+            .await?;
+        Ok(())
+    }
+
+    /// `log_starts_after_seq` of the org's latest `audit_log.purged` event, if one is left.
+    /// Read by the entity id the records carry (the org's slug), which the time index
+    /// holds, so the newest events are walked in the index down to the latest record.
+    async fn last_recorded_cut(&self, org: &Org) -> Result<Option<u64>, ServiceError> {
+        let q = crate::store::EventQuery {
+            from: None,
+            to: None,
+            actions: Some(vec![access::PURGED.into()]),
+            entity_ids: Some(vec![org.slug.clone()]),
+            actor_ids: None,
+            actor_types: None,
+            order: crate::store::Order::Desc,
+            after: None,
+            limit: 1,
+        };
+        let Some(row) = self.store.query(org, &q).await?.pop() else {
+            return Ok(None);
+        };
+        let body: Value = serde_json::from_str(&row.body)
+            .map_err(|e| ServiceError::Internal(format!("stored event seq {}: {e}", row.seq)))?;
+        body["metadata"]["log_starts_after_seq"]
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| {
+                ServiceError::Internal(format!(
+                    "the {} event at seq {} has no metadata.log_starts_after_seq",
+                    access::PURGED,
+                    row.seq
+                ))
+            })
+    }
+
+    /// One pass of the background purge over every org: `done` counts the events purged.
+    /// An org that fails is logged and reported; the pass goes on with the others.
+    pub async fn purge_pass(&self) -> Result<PassReport<u64>, ServiceError> {
+        let mut report = PassReport::default();
+        for org in self.store.list_orgs().await? {
+            match self.purge_org(&org, false).await {
+                Ok(purged) => report.done += purged.events,
+                Err(e) => {
+                    tracing::warn!(org = %org.slug, error = %e, "retention purge failed for this org");
+                    report.failed.push((org.slug, e));
+                }
+            }
+        }
+        Ok(report)
     }
 
     /// Signs checkpoints with `signer` and registers its public key.
@@ -381,24 +503,43 @@ impl Service {
 
     /// One pass of the background checkpointer: every org whose tree grew by `every` events
     /// or whose latest checkpoint is older than `max_age_micros` gets a new checkpoint.
+    /// `done` counts the checkpoints signed. An org that fails (a full disk for one write)
+    /// is logged and reported; the pass goes on with the others.
     pub async fn checkpoint_pass(
         &self,
         every: u64,
         max_age_micros: i64,
-    ) -> Result<usize, ServiceError> {
-        let mut made = 0;
+    ) -> Result<PassReport<usize>, ServiceError> {
+        let mut report = PassReport::default();
         for org in self.store.list_orgs().await? {
-            let latest = self.store.checkpoints(&org, 1).await?.pop();
-            let (size, _) = self.store.tree_head(&org).await?;
-            let (last_size, last_time) = latest.map_or((0, 0), |c| (c.tree_size, c.time));
-            let due = size > last_size
-                && (size - last_size >= every || now_micros() - last_time >= max_age_micros);
-            if due {
-                self.checkpoint_org(&org).await?;
-                made += 1;
+            match self.checkpoint_if_due(&org, every, max_age_micros).await {
+                Ok(made) => report.done += usize::from(made),
+                Err(e) => {
+                    tracing::warn!(org = %org.slug, error = %e, "checkpoint failed for this org");
+                    report.failed.push((org.slug, e));
+                }
             }
         }
-        Ok(made)
+        Ok(report)
+    }
+
+    /// Signs a checkpoint of the org if [`Self::checkpoint_pass`]'s rule says it is due;
+    /// whether it did.
+    async fn checkpoint_if_due(
+        &self,
+        org: &Org,
+        every: u64,
+        max_age_micros: i64,
+    ) -> Result<bool, ServiceError> {
+        let latest = self.store.checkpoints(org, 1).await?.pop();
+        let (size, _) = self.store.tree_head(org).await?;
+        let (last_size, last_time) = latest.map_or((0, 0), |c| (c.tree_size, c.time));
+        let due = size > last_size
+            && (size - last_size >= every || now_micros() - last_time >= max_age_micros);
+        if due {
+            self.checkpoint_org(org).await?;
+        }
+        Ok(due)
     }
 
     pub async fn public_keys(&self) -> Result<Value, ServiceError> {

@@ -148,6 +148,14 @@ fn pk(org_id: i64, seq: u64) -> i64 {
 }
 
 fn classify(e: rusqlite::Error) -> StoreError {
+    // The -shm file could not grow (the unix VFS reports ENOSPC, or a failed fstat, while
+    // extending it as SQLITE_IOERR_SHMSIZE): on a full disk that is a full disk, not an
+    // outage. The other IOERR codes stay "unavailable": rusqlite's error carries no errno
+    // (`sqlite3_system_errno`), so a failed write or fsync cannot be told to be ENOSPC here;
+    // a short write with ENOSPC is already SQLITE_FULL from the VFS.
+    if e.sqlite_extended_error_code() == Some(rusqlite::ffi::SQLITE_IOERR_SHMSIZE) {
+        return StoreError::StorageFull(e.to_string());
+    }
     match e.sqlite_error_code() {
         // the filesystem is full (ENOSPC), or max_page_count was reached
         Some(ErrorCode::DiskFull) => StoreError::StorageFull(e.to_string()),
@@ -186,9 +194,15 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
+/// The WAL is truncated back to this size when it is reset after a checkpoint: without a
+/// limit it keeps the size of its biggest moment (a burst, or a time when the checkpoint
+/// could not run) for ever.
+pub const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
 fn configure(conn: &Connection, cache_kib: i64) -> StoreResult<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -cache_kib)?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -1859,6 +1873,54 @@ mod tests {
         conn.query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
             .unwrap()
             .unwrap_or(0)
+    }
+
+    /// Every connection of the store (the writer and the readers) caps the WAL.
+    #[tokio::test]
+    async fn every_connection_limits_the_wal_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+        let limit = |c: &Connection| -> StoreResult<i64> {
+            Ok(c.pragma_query_value(None, "journal_size_limit", |r| r.get(0))?)
+        };
+        assert_eq!(
+            store.exec(move |c| limit(c)).await.unwrap(),
+            JOURNAL_SIZE_LIMIT
+        );
+        assert_eq!(store.read(limit).await.unwrap(), JOURNAL_SIZE_LIMIT);
+    }
+
+    fn sqlite_error(extended_code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(extended_code), None)
+    }
+
+    /// A full disk is `StorageFull` whether SQLite says so with `SQLITE_FULL` or with the
+    /// -shm file failing to grow (`SQLITE_IOERR_SHMSIZE`); other I/O errors are outages.
+    #[test]
+    fn a_shm_file_that_cannot_grow_is_a_full_disk() {
+        use rusqlite::ffi;
+        for code in [ffi::SQLITE_FULL, ffi::SQLITE_IOERR_SHMSIZE] {
+            assert!(
+                matches!(classify(sqlite_error(code)), StoreError::StorageFull(_)),
+                "{code}"
+            );
+        }
+        for code in [
+            ffi::SQLITE_IOERR,
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_IOERR_SHMOPEN,
+            ffi::SQLITE_BUSY,
+        ] {
+            assert!(
+                matches!(classify(sqlite_error(code)), StoreError::Unavailable(_)),
+                "{code}"
+            );
+        }
+        assert!(matches!(
+            classify(sqlite_error(ffi::SQLITE_CONSTRAINT_UNIQUE)),
+            StoreError::Internal(_)
+        ));
     }
 
     /// SQLite answers `SQLITE_FULL` in the middle of a statement by rolling the whole

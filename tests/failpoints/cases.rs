@@ -1,7 +1,12 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, WHOLE_LOG, bin, error_code, event, spawn_app};
+use auditlog::model::{Org, Scope};
+use auditlog::server::ServerConfig;
+use auditlog::service::{Principal, Service};
+use auditlog::store::{EventQuery, Order};
+
+use crate::helpers::{Backend, TestApp, WHOLE_LOG, bin, error_code, event, spawn_app};
 
 /// Failpoints are process-wide: one case at a time.
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -263,4 +268,258 @@ async fn an_export_that_breaks_off_is_never_mistaken_for_a_complete_one() {
     );
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text.lines().count(), 3000);
+}
+
+/// A service on this target's backend with no server around it, so no background pass
+/// races the test's own, and orgs `acme` and `beta` with `n` events each.
+async fn service_with_two_orgs(
+    n: usize,
+) -> Option<(
+    Service,
+    Vec<Org>,
+    tempfile::TempDir,
+    Option<crate::pg::PgSchema>,
+)> {
+    let schema = match crate::BACKEND {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(crate::pg::schema().await?),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig {
+        database: schema.as_ref().map(|s| s.url()),
+        ..ServerConfig::new("127.0.0.1:0", dir.path())
+    };
+    let service = auditlog::server::bind(&config).await.unwrap().service;
+    let mut orgs = Vec::new();
+    for slug in ["acme", "beta"] {
+        let org = service
+            .create_org(&Principal::Operator, slug, None)
+            .await
+            .unwrap()
+            .org;
+        service
+            .ingest_values(&writer(&org), batch(slug, n))
+            .await
+            .unwrap();
+        orgs.push(org);
+    }
+    Some((service, orgs, dir, schema))
+}
+
+fn writer(org: &Org) -> Principal {
+    Principal::Key {
+        key_id: "test".into(),
+        org: org.clone(),
+        scope: Scope::Write,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkpoint_that_fails_for_one_org_does_not_stop_the_pass() {
+    let _turn = TURN.lock().await;
+    let Some((service, orgs, _dir, _schema)) = service_with_two_orgs(3).await else {
+        return;
+    };
+    let signed = |org: &Org| {
+        let store = service.store().clone();
+        let org = org.clone();
+        async move { store.checkpoints(&org, 10).await.unwrap().len() }
+    };
+
+    // the first org's checkpoint fails; the pass goes on and signs the second's
+    fail::cfg("checkpoint::before_save", "1*return").unwrap();
+    let pass = service.checkpoint_pass(1, i64::MAX).await;
+    fail::remove("checkpoint::before_save");
+    let pass = pass.unwrap();
+    assert_eq!(pass.done, 1, "{pass:?}");
+    assert_eq!(pass.failed.len(), 1, "{pass:?}");
+    let failed = &pass.failed[0].0;
+    assert!(pass.failures().unwrap().starts_with(&format!("{failed}: ")));
+    for org in &orgs {
+        assert_eq!(
+            signed(org).await,
+            usize::from(&org.slug != failed),
+            "{}",
+            org.slug
+        );
+    }
+
+    // the next pass signs the one that failed, and only it
+    let pass = service.checkpoint_pass(1, i64::MAX).await.unwrap();
+    assert_eq!((pass.done, pass.failed.len()), (1, 0), "{pass:?}");
+    assert!(pass.failures().is_none());
+    for org in &orgs {
+        assert_eq!(signed(org).await, 1, "{}", org.slug);
+    }
+}
+
+/// Makes the events up to `max_seq` of every org in the SQLite database in `dir` look
+/// `days` days old.
+fn backdate(dir: &tempfile::TempDir, max_seq: u64, days: i64) {
+    let db = rusqlite::Connection::open(dir.path().join("auditlog.db")).unwrap();
+    db.execute_batch("DROP TRIGGER IF EXISTS events_no_update;")
+        .unwrap();
+    let old = auditlog::model::time::now_micros() - days * 86_400_000_000;
+    db.execute(
+        "UPDATE events SET recorded_at = ?1 WHERE seq <= ?2",
+        [old, max_seq as i64],
+    )
+    .unwrap();
+}
+
+/// The org's `audit_log.purged` records: (events_purged, log_starts_after_seq).
+async fn purge_records(service: &Service, org: &Org) -> Vec<(u64, u64)> {
+    let q = EventQuery {
+        from: None,
+        to: None,
+        actions: Some(vec!["audit_log.purged".into()]),
+        entity_ids: None,
+        actor_ids: None,
+        actor_types: None,
+        order: Order::Asc,
+        after: None,
+        limit: 100,
+    };
+    service
+        .store()
+        .query(org, &q)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let v: Value = serde_json::from_str(&row.body).unwrap();
+            let m = &v["metadata"];
+            (
+                m["events_purged"].as_u64().unwrap(),
+                m["log_starts_after_seq"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// SQLite only: the test backdates events with a raw connection, which the PostgreSQL
+/// target's schema does not give (its trigger refuses every `UPDATE` of `events`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_that_fails_for_one_org_does_not_stop_the_pass() {
+    if crate::BACKEND != Backend::Sqlite {
+        return;
+    }
+    let _turn = TURN.lock().await;
+    let Some((service, orgs, dir, _schema)) = service_with_two_orgs(5).await else {
+        return;
+    };
+    let service = service.with_default_retention(Some(30));
+    backdate(&dir, 5, 40);
+
+    // the first org's purge commits but its record fails; the second org is purged too
+    fail::cfg("purge::before_record", "1*return").unwrap();
+    let pass = service.purge_pass().await;
+    fail::remove("purge::before_record");
+    let pass = pass.unwrap();
+    assert_eq!(pass.done, 5, "{pass:?}");
+    assert_eq!(pass.failed.len(), 1, "{pass:?}");
+    let failed = pass.failed[0].0.clone();
+    for org in &orgs {
+        let cut = service.store().purge_state(org).await.unwrap().unwrap();
+        assert_eq!(cut.cut_seq, 5, "{}", org.slug);
+        if org.slug != failed {
+            assert_eq!(purge_records(&service, org).await, [(5, 5)]);
+        }
+    }
+}
+
+/// SQLite only, as above. A purge step commits on its own; when the run fails after it
+/// (here: writing its record), the next run records the cut late, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_left_unrecorded_is_recorded_by_the_next_pass() {
+    if crate::BACKEND != Backend::Sqlite {
+        return;
+    }
+    let _turn = TURN.lock().await;
+    let Some((service, orgs, dir, _schema)) = service_with_two_orgs(5).await else {
+        return;
+    };
+    let service = service.with_default_retention(Some(30));
+    let late = |org: &Org| {
+        let store = service.store().clone();
+        let org = org.clone();
+        async move {
+            let q = EventQuery {
+                from: None,
+                to: None,
+                actions: Some(vec!["audit_log.purged".into()]),
+                entity_ids: None,
+                actor_ids: None,
+                actor_types: None,
+                order: Order::Asc,
+                after: None,
+                limit: 100,
+            };
+            store
+                .query(&org, &q)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| {
+                    let v: Value = serde_json::from_str(&row.body).unwrap();
+                    v["metadata"]["recorded_late"] == true
+                })
+                .collect::<Vec<bool>>()
+        }
+    };
+
+    // no record ever: the first org's cut at 3 goes unrecorded
+    backdate(&dir, 3, 40);
+    fail::cfg("purge::before_record", "1*return").unwrap();
+    let pass = service.purge_pass().await;
+    fail::remove("purge::before_record");
+    let pass = pass.unwrap();
+    assert_eq!((pass.done, pass.failed.len()), (3, 1), "{pass:?}");
+    let failed = pass.failed[0].0.clone();
+    let (first, second) = if orgs[0].slug == failed {
+        (&orgs[0], &orgs[1])
+    } else {
+        (&orgs[1], &orgs[0])
+    };
+    assert_eq!(purge_records(&service, first).await, []);
+    assert_eq!(purge_records(&service, second).await, [(3, 3)]);
+
+    // the next pass records it (late); the one after writes nothing
+    for _ in 0..2 {
+        let pass = service.purge_pass().await.unwrap();
+        assert_eq!((pass.done, pass.failed.len()), (0, 0), "{pass:?}");
+        assert_eq!(purge_records(&service, first).await, [(3, 3)]);
+        assert_eq!(late(first).await, [true]);
+        assert_eq!(purge_records(&service, second).await, [(3, 3)]);
+        assert_eq!(late(second).await, [false]);
+    }
+
+    // with a record left (at seq 6): both orgs' cuts at 5 go unrecorded, and are recorded
+    // late as the 2 events past the recorded cut at 3
+    backdate(&dir, 5, 40);
+    fail::cfg("purge::before_record", "return").unwrap();
+    let pass = service.purge_pass().await;
+    fail::remove("purge::before_record");
+    let pass = pass.unwrap();
+    assert_eq!((pass.done, pass.failed.len()), (0, 2), "{pass:?}");
+    for org in &orgs {
+        let cut = service.store().purge_state(org).await.unwrap().unwrap();
+        assert_eq!(cut.cut_seq, 5, "{}", org.slug);
+        assert_eq!(purge_records(&service, org).await, [(3, 3)]);
+    }
+    let pass = service.purge_pass().await.unwrap();
+    assert_eq!((pass.done, pass.failed.len()), (0, 0), "{pass:?}");
+    for org in &orgs {
+        assert_eq!(purge_records(&service, org).await, [(3, 3), (2, 5)]);
+        assert_eq!(late(org).await.last(), Some(&true));
+    }
+    let report = service
+        .verify(&Principal::Key {
+            key_id: "test".into(),
+            org: first.clone(),
+            scope: Scope::Admin,
+        })
+        .await
+        .unwrap();
+    assert!(report.ok(), "{report:?}");
 }
