@@ -9,6 +9,7 @@
 //! byte-identical to running JCS over the whole object (a unit test pins that).
 
 use serde::Serialize;
+use serde::ser::Error as _;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -122,26 +123,43 @@ pub fn metadata_jcs(metadata: &Map<String, Value>) -> Result<String, serde_json:
 
 impl PreparedEvent {
     pub fn new(p: EventParts<'_>) -> Result<PreparedEvent, serde_json::Error> {
-        let changes = changes_jcs(p.changes)?;
-        let head = format!(
-            "{{\"action\":{},\"actor\":{},\"category\":{},\"changes\":{},\"context\":{},\"entity\":{}",
-            plain(p.action)?,
-            plain(p.actor)?,
-            plain(p.category)?,
-            changes,
-            plain(p.context)?,
-            plain(p.entity)?,
-        );
-        let mid = format!(
-            "\"id\":{},\"metadata\":{},\"occurred_at\":\"{}\",\"org\":{}",
-            plain(p.id)?,
-            p.metadata_jcs,
-            format_micros(p.occurred_at),
-            plain(p.org)?,
-        );
-        let related = format!("\"related\":{}", plain(p.related)?);
+        // written straight into their buffers: one allocation each, no intermediate strings
+        fn member<T: Serialize + ?Sized>(
+            out: &mut Vec<u8>,
+            name: &str,
+            v: &T,
+        ) -> Result<(), serde_json::Error> {
+            out.extend_from_slice(name.as_bytes());
+            serde_json::to_writer(&mut *out, v)
+        }
+        let text = |v: Vec<u8>| String::from_utf8(v).map_err(serde_json::Error::custom);
+        let mut head = Vec::with_capacity(512);
+        member(&mut head, "{\"action\":", p.action)?;
+        member(&mut head, ",\"actor\":", p.actor)?;
+        member(&mut head, ",\"category\":", p.category)?;
+        head.extend_from_slice(b",\"changes\":");
+        head.extend_from_slice(changes_jcs(p.changes)?.as_bytes());
+        member(&mut head, ",\"context\":", p.context)?;
+        member(&mut head, ",\"entity\":", p.entity)?;
+        let head = text(head)?;
+        let mut mid = Vec::with_capacity(128 + p.metadata_jcs.len());
+        member(&mut mid, "\"id\":", p.id)?;
+        mid.extend_from_slice(b",\"metadata\":");
+        mid.extend_from_slice(p.metadata_jcs.as_bytes());
+        mid.extend_from_slice(b",\"occurred_at\":\"");
+        mid.extend_from_slice(format_micros(p.occurred_at).as_bytes());
+        mid.push(b'"');
+        member(&mut mid, ",\"org\":", p.org)?;
+        let mid = text(mid)?;
+        let mut related = Vec::with_capacity(64);
+        member(&mut related, "\"related\":", p.related)?;
+        let related = text(related)?;
         let via = match p.via {
-            Some(v) => format!(",\"via\":{}", plain(v)?),
+            Some(v) => {
+                let mut via = Vec::with_capacity(64);
+                member(&mut via, ",\"via\":", v)?;
+                text(via)?
+            }
             None => String::new(),
         };
         // What the client said, independent of anything we assigned: decides whether a
@@ -209,39 +227,39 @@ fn hex32(h: &[u8; 32]) -> [u8; 64] {
 
 /// [`seal`] with `recorded_at` already formatted (the writer formats it once per commit).
 pub fn seal_at(p: &PreparedEvent, seq: u64, prev_hash: &[u8; 32], recorded_at: &str) -> Sealed {
+    use std::fmt::Write as _;
+    const HASH_MEMBER: &str = ",\"hash\":\"";
     let prev = hex32(prev_hash);
-    let mut tail = String::with_capacity(p.related.len() + p.via.len() + 160);
-    tail.push_str("\"prev_hash\":\"");
-    tail.push_str(std::str::from_utf8(&prev).unwrap_or_default());
-    tail.push_str("\",\"recorded_at\":\"");
-    tail.push_str(recorded_at);
-    tail.push_str("\",");
-    tail.push_str(&p.related);
-    tail.push_str(",\"seq\":");
-    tail.push_str(itoa_u64(seq).as_str());
-    tail.push_str(&p.via);
-    tail.push('}');
+    // the body in one buffer: head, the hash (filled in last), then mid and the late members
+    let mut body = String::with_capacity(p.approx_len() + 96);
+    body.push_str(&p.head);
+    body.push_str(HASH_MEMBER);
+    let hash_at = body.len();
+    body.extend(std::iter::repeat_n('0', 64));
+    body.push_str("\",");
+    let rest_at = body.len();
+    body.push_str(&p.mid);
+    body.push_str(",\"prev_hash\":\"");
+    body.push_str(std::str::from_utf8(&prev).unwrap_or_default());
+    body.push_str("\",\"recorded_at\":\"");
+    body.push_str(recorded_at);
+    body.push_str("\",");
+    body.push_str(&p.related);
+    body.push_str(",\"seq\":");
+    let _ = write!(body, "{seq}");
+    body.push_str(&p.via);
+    body.push('}');
+    // the hash covers the object without its "hash" member
     let mut hasher = Sha256::new();
     hasher.update(p.head.as_bytes());
     hasher.update(b",");
-    hasher.update(p.mid.as_bytes());
-    hasher.update(b",");
-    hasher.update(tail.as_bytes());
+    hasher.update(&body.as_bytes()[rest_at..]);
     let hash: [u8; 32] = hasher.finalize().into();
-    let hash_hex = hex32(&hash);
-    let mut body = String::with_capacity(p.head.len() + p.mid.len() + tail.len() + 80);
-    body.push_str(&p.head);
-    body.push_str(",\"hash\":\"");
-    body.push_str(std::str::from_utf8(&hash_hex).unwrap_or_default());
-    body.push_str("\",");
-    body.push_str(&p.mid);
-    body.push(',');
-    body.push_str(&tail);
+    body.replace_range(
+        hash_at..hash_at + 64,
+        std::str::from_utf8(&hex32(&hash)).unwrap_or_default(),
+    );
     Sealed { hash, body }
-}
-
-fn itoa_u64(n: u64) -> String {
-    n.to_string()
 }
 
 /// What [`verify_body`] read from a stored body.
