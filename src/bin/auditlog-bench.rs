@@ -110,6 +110,9 @@ enum Cmd {
         /// Seconds per phase.
         #[arg(long, default_value_t = 15)]
         seconds: u64,
+        /// Rounds of the four phases; the verdict pools them.
+        #[arg(long, default_value_t = 3)]
+        rounds: u32,
     },
     /// The noisy neighbour's sender process (started by `noisy`).
     #[command(hide = true)]
@@ -499,6 +502,7 @@ async fn main() -> anyhow::Result<()> {
         quiet_rate,
         factor,
         seconds,
+        rounds,
     } = cli.cmd
     {
         let n = noisy::Noisy {
@@ -506,6 +510,7 @@ async fn main() -> anyhow::Result<()> {
             quiet_rate,
             factor,
             seconds,
+            rounds,
         };
         let r = noisy::run(&n, catalog, &actions, cli.data_dir, database).await;
         if let Some(pg) = &pg {
