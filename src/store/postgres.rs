@@ -2,17 +2,20 @@
 //! one database.
 //!
 //! Appends are serialized per org, never globally: each org has one `org_heads` row (its
-//! chain head and the right edge of its Merkle tree), and an append transaction starts with
-//! `SELECT ... FOR UPDATE` on it. Two nodes appending for the same org take turns on that row
-//! lock; appends for other orgs never wait. Inside one node, concurrent requests for the same
-//! org are combined into one transaction (group commit): the first request to find the org's
-//! queue idle becomes its leader and commits everything queued, in arrival order, while the
-//! others wait for their reply. Nothing is replied before `COMMIT` returned.
+//! chain head and the right edge of its Merkle tree), and an append transaction locks it
+//! (`FOR UPDATE`) before it moves the head. Two nodes appending for the same org take turns
+//! on that row lock; appends for other orgs never wait. Inside one node, concurrent requests
+//! for the same org are combined into one transaction (group commit): the first request to
+//! find the org's queue idle becomes its leader and commits everything queued, in arrival
+//! order, while the others wait for their reply. Nothing is replied before `COMMIT` returned.
 //!
-//! Idempotency, conflicts and the chain are decided in memory against the locked head and one
-//! lookup of the batch's ids, so a request that fails (an id conflict) contributes nothing and
-//! the others in its group are unaffected. The rows are then written with a handful of
-//! `UNNEST` statements per group: events, Merkle nodes, rollups, actors, the new head.
+//! Idempotency, conflicts and the chain are decided in memory ([`decide`]), so a request that
+//! fails (an id conflict) contributes nothing and the others in its group are unaffected. The
+//! rows are written with a handful of `UNNEST` statements per group: events, Merkle nodes,
+//! rollups, actors, the new head. Usually a group is decided before the lock, against the
+//! head this node expects ([`Sealer`]), and its events go out ahead of the lock request;
+//! `auditlog_expect_head` checks the head under the lock and sends the group back to be
+//! decided under the lock (against the locked head and one lookup of its ids) when it moved.
 //!
 //! Every primary key and unique index starts with `org_id`, and no table has a cross-org
 //! foreign key or sequence: the per-org tables can be distributed by `org_id` on Citus
@@ -261,7 +264,10 @@ DECLARE
     h RECORD;
 BEGIN
     SELECT seq, hash INTO h FROM org_heads WHERE org_id = p_org FOR UPDATE;
-    IF NOT FOUND OR h.seq <> p_seq OR h.hash <> p_hash THEN
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'org % has no head row', p_org USING ERRCODE = 'AL001';
+    END IF;
+    IF h.seq <> p_seq OR h.hash <> p_hash THEN
         RAISE EXCEPTION 'the head of org % moved: seq % expected, % found', p_org, p_seq, h.seq
             USING ERRCODE = 'AL001';
     END IF;
