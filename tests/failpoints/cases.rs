@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use auditlog::model::{Org, Scope};
 use auditlog::server::ServerConfig;
 use auditlog::service::{Principal, Service};
-use auditlog::store::{EventQuery, Order};
+use auditlog::store::{EventQuery, Order, Store};
 
 use crate::helpers::{Backend, TestApp, WHOLE_LOG, bin, error_code, event, spawn_app};
 
@@ -367,8 +367,8 @@ fn backdate(dir: &tempfile::TempDir, max_seq: u64, days: i64) {
     .unwrap();
 }
 
-/// The org's `audit_log.purged` records: (events_purged, log_starts_after_seq).
-async fn purge_records(service: &Service, org: &Org) -> Vec<(u64, u64)> {
+/// The metadata of the org's `audit_log.purged` records, oldest first.
+async fn purge_metadata(store: &dyn Store, org: &Org) -> Vec<Value> {
     let q = EventQuery {
         from: None,
         to: None,
@@ -380,15 +380,24 @@ async fn purge_records(service: &Service, org: &Org) -> Vec<(u64, u64)> {
         after: None,
         limit: 100,
     };
-    service
-        .store()
+    store
         .query(org, &q)
         .await
         .unwrap()
         .iter()
         .map(|row| {
-            let v: Value = serde_json::from_str(&row.body).unwrap();
-            let m = &v["metadata"];
+            let mut v: Value = serde_json::from_str(&row.body).unwrap();
+            v["metadata"].take()
+        })
+        .collect()
+}
+
+/// The org's `audit_log.purged` records: (events_purged, log_starts_after_seq).
+async fn purge_records(service: &Service, org: &Org) -> Vec<(u64, u64)> {
+    purge_metadata(service.store().as_ref(), org)
+        .await
+        .iter()
+        .map(|m| {
             (
                 m["events_purged"].as_u64().unwrap(),
                 m["log_starts_after_seq"].as_u64().unwrap(),
@@ -441,29 +450,13 @@ async fn a_purge_left_unrecorded_is_recorded_by_the_next_pass() {
     };
     let service = service.with_default_retention(Some(30));
     let late = |org: &Org| {
-        let store = service.store().clone();
+        let service = service.clone();
         let org = org.clone();
         async move {
-            let q = EventQuery {
-                from: None,
-                to: None,
-                actions: Some(vec!["audit_log.purged".into()]),
-                entity_ids: None,
-                actor_ids: None,
-                actor_types: None,
-                order: Order::Asc,
-                after: None,
-                limit: 100,
-            };
-            store
-                .query(&org, &q)
+            purge_metadata(service.store().as_ref(), &org)
                 .await
-                .unwrap()
                 .iter()
-                .map(|row| {
-                    let v: Value = serde_json::from_str(&row.body).unwrap();
-                    v["metadata"]["recorded_late"] == true
-                })
+                .map(|m| m["recorded_late"] == true)
                 .collect::<Vec<bool>>()
         }
     };
