@@ -1550,8 +1550,9 @@ impl Inner {
         let mut client = self.pool.get().await?;
         let attempt = async {
             let tx = client.transaction().await?;
-            // prepared (or found cached) before anything is sent: on the connection the org
-            // setting and the check, which waits for the lock, must come before every write
+            // prepared (or found cached) before anything is sent, so that the statements go
+            // out in this order: the org setting (row-level security needs it first), the
+            // events, the check (which waits for the lock), the rest
             let set = tx
                 .prepare_cached(
                     "SELECT set_config('auditlog.org', $1, true), set_config('lock_timeout', $2, true)",
