@@ -30,9 +30,11 @@ impl PgSchema {
     }
 }
 
+/// The URL with `schema` first on the search path, its sessions named after it (so that
+/// the drop can find the ones left behind).
 fn with_search_path(url: &str, schema: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+    format!("{url}{sep}options=-c%20search_path%3D{schema}&application_name={schema}")
 }
 
 /// `postgres://user@host/db` with another user (no password: the test cluster trusts
@@ -103,9 +105,27 @@ impl Drop for PgSchema {
                     tokio_postgres::connect(&base, tokio_postgres::NoTls).await
                 {
                     tokio::spawn(conn);
-                    let _ = client
-                        .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                    // This drop blocks the test's runtime (a current-thread one, usually), so
+                    // a session of its servers caught between two statements of a
+                    // transaction (a background purge, a recorded read) would hold the
+                    // schema's locks, and the DROP would wait, for ever: give such sessions a
+                    // moment, then end them.
+                    let drop = format!("DROP SCHEMA IF EXISTS {name} CASCADE");
+                    let first = client
+                        .batch_execute(&format!("SET lock_timeout = '5s'; {drop}"))
                         .await;
+                    if first.is_err() {
+                        let _ = client
+                            .execute(
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                                 WHERE application_name = $1",
+                                &[&name],
+                            )
+                            .await;
+                        let _ = client
+                            .batch_execute(&format!("SET lock_timeout = 0; {drop}"))
+                            .await;
+                    }
                 }
             });
         })
