@@ -66,7 +66,7 @@ curl -fsS -X POST "$BASE/v1/integrity/checkpoints" -H "Authorization: Bearer $AD
 # Everything else runs. The operator-only /v1/orgs and key revocation run last, with the
 # operator token (revoking keys, the stateful phase would otherwise revoke the admin key
 # that the rest runs with); everything else with the org's admin key.
-ST=("$VENV/bin/schemathesis" run "$BASE/v1/openapi.json"
+ST=("$VENV/bin/schemathesis" --config-file .ci/schemathesis.toml run "$BASE/v1/openapi.json"
   --checks all --exclude-checks positive_data_acceptance
   --max-examples "$MAX_EXAMPLES" --seed 7 --workers 2 --no-color
   --suppress-health-check all --request-timeout 30 --max-time "${ST_MAX_TIME:-75}")
