@@ -1297,15 +1297,15 @@ impl Decided<'_> {
             return Ok(());
         }
         let st = tx
-                .prepare_cached(
-                    "INSERT INTO events (org_id, seq, id, occurred_at, recorded_at, action, entity_id,
-                                         actor_type, actor_id, via_type, content_hash, hash, body)
-                     SELECT $1, s, i, o, $2, a, e, at, ai, v, ch, h, b
-                     FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[],
-                                 $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[], $13::TEXT[])
-                          AS t(s, i, o, a, e, at, ai, v, ch, h, b)",
-                )
-                .await?;
+            .prepare_cached(
+                "INSERT INTO events (org_id, seq, id, occurred_at, recorded_at, action, entity_id,
+                                     actor_type, actor_id, via_type, content_hash, hash, body)
+                 SELECT $1, s, i, o, $2, a, e, at, ai, v, ch, h, b
+                 FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[],
+                             $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[], $13::TEXT[])
+                      AS t(s, i, o, a, e, at, ai, v, ch, h, b)",
+            )
+            .await?;
         tx.execute(
             &st,
             &[
