@@ -180,7 +180,7 @@ pub type CountKey = (
 /// A count grouped by actions, actors and local time buckets.
 #[derive(Debug, Clone, Default)]
 pub struct RawCounts {
-    pub groups: HashMap<CountKey, u64>,
+    pub groups: foldhash::HashMap<CountKey, u64>,
 }
 
 fn floor_to(t: i64, step: i64) -> i64 {
@@ -350,7 +350,7 @@ pub async fn count(
         by_time: time.is_some(),
         hours_of_day: None,
     };
-    let mut bucket_cache: HashMap<i64, i64> = HashMap::new();
+    let mut bucket_cache: foldhash::HashMap<i64, i64> = Default::default();
     let mut bucket_of = |interval: Interval, t: i64| -> Result<i64, ServiceError> {
         if let Some(b) = bucket_cache.get(&t) {
             return Ok(*b);
@@ -360,7 +360,7 @@ pub async fn count(
         Ok(b)
     };
     // signed while corrections move counts between buckets
-    let mut groups: HashMap<CountKey, i64> = HashMap::new();
+    let mut groups: foldhash::HashMap<CountKey, i64> = Default::default();
     // Rollups leave out the records of reads (`Catalog::rolled_up`): a count that includes
     // any is read from the events; the default selection (every action but those) is what
     // the rollups hold, so their pieces need no action filter at all.
@@ -543,6 +543,7 @@ pub async fn summary(
 
     type Keyed = (Vec<(Dim, Value)>, u64);
     let mut grouped: BTreeMap<Vec<String>, Keyed> = BTreeMap::new();
+    let mut labels: foldhash::HashMap<i64, String> = Default::default();
     let mut total = 0u64;
     for ((bucket, action, actor), n) in raw.groups {
         total += n;
@@ -570,12 +571,18 @@ pub async fn summary(
                 },
                 Dim::Hour | Dim::Day | Dim::Week | Dim::Month => {
                     let label = match (d.interval(), bucket) {
-                        (Some(i), Some(b)) => {
-                            let z = Timestamp::from_microsecond(b)
-                                .map_err(|e| ServiceError::Internal(e.to_string()))?
-                                .to_zoned(f.tz.clone());
-                            i.label(&z)
-                        }
+                        // a year of days is a few hundred buckets over thousands of groups
+                        (Some(i), Some(b)) => match labels.get(&b) {
+                            Some(l) => l.clone(),
+                            None => {
+                                let z = Timestamp::from_microsecond(b)
+                                    .map_err(|e| ServiceError::Internal(e.to_string()))?
+                                    .to_zoned(f.tz.clone());
+                                let l = i.label(&z);
+                                labels.insert(b, l.clone());
+                                l
+                            }
+                        },
                         _ => String::new(),
                     };
                     json!(label)

@@ -579,7 +579,12 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
                     ));
                 }
             };
-            (table, "bucket", "COALESCE(SUM(n), 0)::BIGINT")
+            let n = if q.groups_are_rollup_rows() {
+                "n"
+            } else {
+                "COALESCE(SUM(n), 0)::BIGINT"
+            };
+            (table, "bucket", n)
         }
     };
     let cols = q.group_columns(time_col);
@@ -591,21 +596,26 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
     sql.push_str(" FROM ");
     sql.push_str(table);
     sql.push_str(" WHERE org_id = $1");
-    p.push(Box::new(q.from));
-    p.push(Box::new(q.to));
-    match q.source {
-        CountSource::Events => sql.push_str(" AND occurred_at >= $2 AND occurred_at < $3"),
-        CountSource::Hourly => sql.push_str(" AND grain = 0 AND bucket >= $2 AND bucket < $3"),
-        CountSource::Daily => sql.push_str(" AND grain = 1 AND bucket >= $2 AND bucket < $3"),
-    }
-    if let Some(hours) = &q.hours_of_day {
-        p.push(Box::new(
-            hours.iter().map(|h| i64::from(*h)).collect::<Vec<i64>>(),
-        ));
-        sql.push_str(&format!(
-            " AND ((bucket / 3600000000) % 24) = ANY(${})",
-            p.len()
-        ));
+    match (q.source, q.hour_buckets()) {
+        (CountSource::Events, _) => {
+            p.push(Box::new(q.from));
+            p.push(Box::new(q.to));
+            sql.push_str(" AND occurred_at >= $2 AND occurred_at < $3");
+        }
+        (source, Some(buckets)) => {
+            // the buckets are inside [from, to): looked up by key, one by one
+            let grain = if source == CountSource::Hourly { 0 } else { 1 };
+            p.push(Box::new(buckets));
+            sql.push_str(&format!(" AND grain = {grain} AND bucket = ANY($2)"));
+        }
+        (source, None) => {
+            let grain = if source == CountSource::Hourly { 0 } else { 1 };
+            p.push(Box::new(q.from));
+            p.push(Box::new(q.to));
+            sql.push_str(&format!(
+                " AND grain = {grain} AND bucket >= $2 AND bucket < $3"
+            ));
+        }
     }
     if let Some(a) = &q.actions {
         in_set(&mut sql, &mut p, "action", a);
@@ -624,7 +634,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
     if let Some(v) = &q.actor_types {
         in_set(&mut sql, &mut p, "actor_type", v);
     }
-    if !cols.is_empty() {
+    if !cols.is_empty() && !q.groups_are_rollup_rows() {
         sql.push_str(" GROUP BY ");
         sql.push_str(
             &(1..=cols.len())

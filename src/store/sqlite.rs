@@ -1403,7 +1403,12 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
                     ));
                 }
             };
-            (table, "bucket", "SUM(n)")
+            let n = if q.groups_are_rollup_rows() {
+                "n"
+            } else {
+                "SUM(n)"
+            };
+            (table, "bucket", n)
         }
     };
     let cols = q.group_columns(time_col);
@@ -1415,26 +1420,33 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
     sql.push_str(" FROM ");
     sql.push_str(table);
     sql.push_str(" WHERE org_id = ?");
-    match q.source {
-        CountSource::Events => {
+    let buckets = q.hour_buckets();
+    match (q.source, &buckets) {
+        (CountSource::Events, _) => {
             sql.push_str(" AND occurred_at >= ? AND occurred_at < ?");
         }
-        CountSource::Hourly => {
+        (_, Some(b)) => {
+            // the buckets are inside [from, to): looked up by key, one by one
+            sql.push_str(if q.source == CountSource::Hourly {
+                " AND grain = 0"
+            } else {
+                " AND grain = 1"
+            });
+            sql.push_str(" AND bucket IN (SELECT value FROM json_each(?))");
+            p.push(SqlValue::Text(
+                serde_json::to_string(b).map_err(|e| StoreError::Internal(e.to_string()))?,
+            ));
+        }
+        (CountSource::Hourly, None) => {
             sql.push_str(" AND grain = 0 AND bucket >= ? AND bucket < ?");
         }
-        CountSource::Daily => {
+        (CountSource::Daily, None) => {
             sql.push_str(" AND grain = 1 AND bucket >= ? AND bucket < ?");
         }
     }
-    p.push(SqlValue::Integer(q.from));
-    p.push(SqlValue::Integer(q.to));
-    if let Some(hours) = &q.hours_of_day {
-        sql.push_str(" AND ((bucket / 3600000000) % 24) IN (");
-        for (i, h) in hours.iter().enumerate() {
-            sql.push_str(if i == 0 { "?" } else { ",?" });
-            p.push(SqlValue::Integer(i64::from(*h)));
-        }
-        sql.push(')');
+    if buckets.is_none() || q.source == CountSource::Events {
+        p.push(SqlValue::Integer(q.from));
+        p.push(SqlValue::Integer(q.to));
     }
     if let Some(a) = &q.actions {
         in_list(&mut sql, &mut p, "action", a);
@@ -1453,7 +1465,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
     if let Some(v) = &q.actor_types {
         in_list(&mut sql, &mut p, "actor_type", v);
     }
-    if !cols.is_empty() {
+    if !cols.is_empty() && !q.groups_are_rollup_rows() {
         let n = cols.len();
         sql.push_str(" GROUP BY ");
         sql.push_str(
