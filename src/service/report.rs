@@ -212,6 +212,24 @@ fn hour_aligned(tz: &TimeZone, from: i64, to: i64) -> bool {
     true
 }
 
+/// Every hour in [from, to) that starts at one of `hours` (UTC hours of the day), ascending.
+fn hour_buckets(from: i64, to: i64, hours: &[u32]) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut day = floor_to(from, DAY_MICROS);
+    while day < to {
+        out.extend(
+            hours
+                .iter()
+                .map(|&h| day + i64::from(h) * HOUR_MICROS)
+                .filter(|b| (from..to).contains(b)),
+        );
+        day += DAY_MICROS;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// How a piece's rows land in time buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -302,7 +320,7 @@ fn plan(base: &CountQuery, time: Option<(Interval, &TimeZone)>) -> Vec<(CountQue
                 let misplaced = misplaced_hours(tz, d0, d1);
                 if !misplaced.is_empty() {
                     let mut q = piece(CountSource::Hourly, d0, d1);
-                    q.hours_of_day = Some(misplaced);
+                    q.buckets = Some(hour_buckets(d0, d1, &misplaced));
                     out.push((q, Role::Correction));
                 }
             }
@@ -348,7 +366,8 @@ pub async fn count(
         by_action,
         by_actor,
         by_time: time.is_some(),
-        hours_of_day: None,
+        buckets: None,
+        time_by_day: false,
     };
     let mut bucket_cache: foldhash::HashMap<i64, i64> = Default::default();
     let mut bucket_of = |interval: Interval, t: i64| -> Result<i64, ServiceError> {
@@ -395,7 +414,41 @@ pub async fn count(
     } else {
         plan(&base, time.map(|i| (i, &f.tz)))
     };
-    for (piece, role) in pieces {
+    // Correction pieces: the UTC day of each misplaced hour -> the bucket it belongs to
+    let mut day_own: foldhash::HashMap<i64, i64> = Default::default();
+    // Midday pieces: the UTC days they counted (read before their correction)
+    let mut days_counted: foldhash::HashSet<i64> = Default::default();
+    for (mut piece, role) in pieces {
+        if let (Role::Correction, Some(interval), Some(candidates)) =
+            (role, time, piece.buckets.take())
+        {
+            // Only the hours that are really misplaced (a zone's summer hours are not), and
+            // when all of a day's land in one bucket (always, but for offsets of a day or
+            // more), the database sums them per day.
+            let mut misplaced = Vec::new();
+            let mut uniform = true;
+            // days without events (no daily rollup row) have nothing to move: a count
+            // with no `from` starts in 1970
+            for b in candidates {
+                let day = floor_to(b, DAY_MICROS);
+                if !days_counted.contains(&day) {
+                    continue;
+                }
+                let counted = bucket_of(interval, day + 12 * HOUR_MICROS)?;
+                let own = bucket_of(interval, b)?;
+                if counted != own {
+                    misplaced.push(b);
+                    if day_own.insert(day, own).is_some_and(|o| o != own) {
+                        uniform = false;
+                    }
+                }
+            }
+            if misplaced.is_empty() {
+                continue;
+            }
+            piece.buckets = Some(misplaced);
+            piece.time_by_day = uniform;
+        }
         for row in store.count(org, &piece).await? {
             let CountRow {
                 time: t,
@@ -420,12 +473,22 @@ pub async fn count(
                     *groups.entry((Some(b), action, actor)).or_default() += n;
                 }
                 Role::Midday => {
+                    days_counted.insert(t);
                     let b = bucket_of(interval, t + 12 * HOUR_MICROS)?;
                     *groups.entry((Some(b), action, actor)).or_default() += n;
                 }
                 Role::Correction => {
-                    let counted = bucket_of(interval, floor_to(t, DAY_MICROS) + 12 * HOUR_MICROS)?;
-                    let own = bucket_of(interval, t)?;
+                    let day = floor_to(t, DAY_MICROS);
+                    let counted = bucket_of(interval, day + 12 * HOUR_MICROS)?;
+                    let own = if piece.time_by_day {
+                        *day_own.get(&day).ok_or_else(|| {
+                            ServiceError::Internal(format!(
+                                "no misplaced hours asked for on day {day}"
+                            ))
+                        })?
+                    } else {
+                        bucket_of(interval, t)?
+                    };
                     if counted != own {
                         *groups
                             .entry((Some(counted), action.clone(), actor.clone()))
@@ -726,4 +789,36 @@ pub async fn histogram(
         "buckets": buckets,
         "total": total,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hour_buckets_are_the_named_hours_inside_the_range() {
+        let d = 20_000 * DAY_MICROS;
+        let at = |day: i64, h: i64| d + day * DAY_MICROS + h * HOUR_MICROS;
+        // from 02:00 on day d to 03:00 on day d+2, hours 0, 2 and 23
+        assert_eq!(
+            hour_buckets(at(0, 2), at(2, 3), &[23, 0, 2]),
+            vec![
+                at(0, 2),
+                at(0, 23),
+                at(1, 0),
+                at(1, 2),
+                at(1, 23),
+                at(2, 0),
+                at(2, 2)
+            ]
+        );
+        // the end is exclusive; an empty range has none
+        assert_eq!(hour_buckets(d, at(0, 2), &[2]), Vec::<i64>::new());
+        assert_eq!(hour_buckets(d, d, &[0]), Vec::<i64>::new());
+        // before 1970 too
+        assert_eq!(
+            hour_buckets(-DAY_MICROS, 0, &[5]),
+            vec![-DAY_MICROS + 5 * HOUR_MICROS]
+        );
+    }
 }

@@ -115,8 +115,11 @@ pub struct CountQuery {
     pub by_actor: bool,
     /// Group by time: the minute (events) or the rollup bucket.
     pub by_time: bool,
-    /// Only rollup buckets starting at these UTC hours of the day (0-23); `None`: all.
-    pub hours_of_day: Option<Vec<u32>>,
+    /// Rollups only: only these buckets, each inside [from, to), ascending; `None`: all.
+    /// Looked up by key, one by one.
+    pub buckets: Option<Vec<i64>>,
+    /// Rollups only: group time by the UTC day a bucket is in rather than by the bucket.
+    pub time_by_day: bool,
 }
 
 impl CountQuery {
@@ -164,33 +167,13 @@ impl CountQuery {
         }
     }
 
-    /// With `hours_of_day`: every hourly bucket in [from, to) that starts at one of those
-    /// hours, ascending. Both stores look these up by key instead of testing every hour of
-    /// the range (a year of New York days: 1,825 of 8,760 hours).
-    pub(crate) fn hour_buckets(&self) -> Option<Vec<i64>> {
-        let hours = self.hours_of_day.as_ref()?;
-        let mut out = Vec::new();
-        let mut day = self.from.div_euclid(DAY_MICROS) * DAY_MICROS;
-        while day < self.to {
-            for &h in hours {
-                let b = day + i64::from(h) * HOUR_MICROS;
-                if b >= self.from && b < self.to {
-                    out.push(b);
-                }
-            }
-            day += DAY_MICROS;
-        }
-        out.sort_unstable();
-        out.dedup();
-        Some(out)
-    }
-
     /// Whether the grouped columns are the whole key of the rollup read (bucket and action,
     /// or bucket and actor): each row is then a group of its own, read as it is, with no
     /// aggregation in the database.
     pub(crate) fn groups_are_rollup_rows(&self) -> bool {
         self.source != CountSource::Events
             && self.by_time
+            && !self.time_by_day
             && if self.needs_actor() {
                 self.by_actor && !self.needs_action()
             } else {
@@ -514,7 +497,7 @@ pub(crate) fn after_commit() -> StoreResult<()> {
 mod tests {
     use super::*;
 
-    fn hourly(from: i64, to: i64, hours: Vec<u32>) -> CountQuery {
+    fn hourly(from: i64, to: i64) -> CountQuery {
         CountQuery {
             source: CountSource::Hourly,
             from,
@@ -526,42 +509,18 @@ mod tests {
             by_action: true,
             by_actor: false,
             by_time: true,
-            hours_of_day: Some(hours),
+            buckets: None,
+            time_by_day: false,
         }
     }
 
     #[test]
-    fn hour_buckets_are_the_named_hours_inside_the_range() {
-        let d = 20_000 * DAY_MICROS;
-        // from 02:00 on day d to 03:00 on day d+2, hours 0, 2 and 23
-        let q = hourly(
-            d + 2 * HOUR_MICROS,
-            d + 2 * DAY_MICROS + 3 * HOUR_MICROS,
-            vec![0, 2, 23],
-        );
-        let want: Vec<i64> = [(0, 2), (0, 23), (1, 0), (1, 2), (1, 23), (2, 0), (2, 2)]
-            .iter()
-            .map(|&(day, h)| d + day * DAY_MICROS + h * HOUR_MICROS)
-            .collect();
-        assert_eq!(q.hour_buckets(), Some(want));
-        // the end is exclusive, and an empty range has none
-        assert_eq!(
-            hourly(d, d + 2 * HOUR_MICROS, vec![2]).hour_buckets(),
-            Some(vec![])
-        );
-        assert_eq!(hourly(d, d, vec![0]).hour_buckets(), Some(vec![]));
-        // before 1970 too
-        let q = hourly(-DAY_MICROS, 0, vec![5]);
-        assert_eq!(q.hour_buckets(), Some(vec![-DAY_MICROS + 5 * HOUR_MICROS]));
-        let mut all = hourly(d, d + DAY_MICROS, vec![]);
-        all.hours_of_day = None;
-        assert_eq!(all.hour_buckets(), None);
-    }
-
-    #[test]
     fn rollup_rows_are_groups_only_when_grouped_by_their_whole_key() {
-        let mut q = hourly(0, DAY_MICROS, vec![]);
+        let mut q = hourly(0, DAY_MICROS);
         assert!(q.groups_are_rollup_rows()); // bucket x action
+        q.time_by_day = true;
+        assert!(!q.groups_are_rollup_rows()); // the hours of a day are summed
+        q.time_by_day = false;
         q.by_time = false;
         assert!(!q.groups_are_rollup_rows());
         q.by_time = true;

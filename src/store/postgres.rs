@@ -560,6 +560,15 @@ fn build_query(org_id: i64, q: &EventQuery) -> (String, Params) {
     (sql, p)
 }
 
+/// A rollup row's time: its bucket, or the UTC day the bucket is in.
+fn rollup_time(q: &CountQuery) -> &'static str {
+    if q.time_by_day {
+        "bucket - ((bucket % 86400000000) + 86400000000) % 86400000000"
+    } else {
+        "bucket"
+    }
+}
+
 fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
     let (needs_actor, needs_action) = (q.needs_actor(), q.needs_action());
     let mut p: Params = vec![Box::new(org_id)];
@@ -584,7 +593,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
             } else {
                 "COALESCE(SUM(n), 0)::BIGINT"
             };
-            (table, "bucket", n)
+            (table, rollup_time(q), n)
         }
     };
     let cols = q.group_columns(time_col);
@@ -596,7 +605,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
     sql.push_str(" FROM ");
     sql.push_str(table);
     sql.push_str(" WHERE org_id = $1");
-    match (q.source, q.hour_buckets()) {
+    match (q.source, q.buckets.as_ref()) {
         (CountSource::Events, _) => {
             p.push(Box::new(q.from));
             p.push(Box::new(q.to));
@@ -605,7 +614,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
         (source, Some(buckets)) => {
             // the buckets are inside [from, to): looked up by key, one by one
             let grain = if source == CountSource::Hourly { 0 } else { 1 };
-            p.push(Box::new(buckets));
+            p.push(Box::new(buckets.clone()));
             sql.push_str(&format!(" AND grain = {grain} AND bucket = ANY($2)"));
         }
         (source, None) => {

@@ -1381,6 +1381,15 @@ fn count_actor_actions(
 
 /// Builds the count query for one source. Returns the SQL, its parameters, and which
 /// columns come back (time, action, actor triple).
+/// A rollup row's time: its bucket, or the UTC day the bucket is in.
+fn rollup_time(q: &CountQuery) -> &'static str {
+    if q.time_by_day {
+        "bucket - ((bucket % 86400000000) + 86400000000) % 86400000000"
+    } else {
+        "bucket"
+    }
+}
+
 fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue>)> {
     let (needs_actor, needs_action) = (q.needs_actor(), q.needs_action());
     let mut p = vec![SqlValue::Integer(org_id)];
@@ -1408,7 +1417,7 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
             } else {
                 "SUM(n)"
             };
-            (table, "bucket", n)
+            (table, rollup_time(q), n)
         }
     };
     let cols = q.group_columns(time_col);
@@ -1420,8 +1429,8 @@ fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue
     sql.push_str(" FROM ");
     sql.push_str(table);
     sql.push_str(" WHERE org_id = ?");
-    let buckets = q.hour_buckets();
-    match (q.source, &buckets) {
+    let buckets = q.buckets.as_ref();
+    match (q.source, buckets) {
         (CountSource::Events, _) => {
             sql.push_str(" AND occurred_at >= ? AND occurred_at < ?");
         }

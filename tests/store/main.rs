@@ -372,7 +372,8 @@ async fn rollups_agree_with_the_events(s: Arc<dyn Store>) {
                 by_action,
                 by_actor,
                 by_time: false,
-                hours_of_day: None,
+                buckets: None,
+                time_by_day: false,
             };
             let mut from_events = s.count(&a, &base).await.unwrap();
             for source in [CountSource::Hourly, CountSource::Daily] {

@@ -37,7 +37,8 @@ async fn counts_agree(store: &Arc<dyn Store>, org: &auditlog::model::Org) {
         by_action: true,
         by_actor: false,
         by_time: false,
-        hours_of_day: None,
+        buckets: None,
+        time_by_day: false,
     };
     for (by_action, by_actor) in [(true, false), (false, true), (true, true)] {
         let q = CountQuery {
