@@ -356,9 +356,6 @@ pub async fn count(
         return Ok(out);
     }
     let base = CountQuery {
-        source: CountSource::Events,
-        from,
-        to,
         actions: f.actions.clone(),
         entity_ids: f.entity_ids.clone(),
         actor_ids: f.actor_ids.clone(),
@@ -366,8 +363,7 @@ pub async fn count(
         by_action,
         by_actor,
         by_time: time.is_some(),
-        buckets: None,
-        time_by_day: false,
+        ..CountQuery::new(CountSource::Events, from, to)
     };
     let mut bucket_cache: foldhash::HashMap<i64, i64> = Default::default();
     let mut bucket_of = |interval: Interval, t: i64| -> Result<i64, ServiceError> {

@@ -123,6 +123,24 @@ pub struct CountQuery {
 }
 
 impl CountQuery {
+    /// Every event in [from, to) read from `source`: no filter, no grouping yet.
+    pub fn new(source: CountSource, from: i64, to: i64) -> Self {
+        CountQuery {
+            source,
+            from,
+            to,
+            actions: None,
+            entity_ids: None,
+            actor_ids: None,
+            actor_types: None,
+            by_action: false,
+            by_actor: false,
+            by_time: false,
+            buckets: None,
+            time_by_day: false,
+        }
+    }
+
     pub(crate) fn needs_actor(&self) -> bool {
         self.by_actor || self.actor_ids.is_some() || self.actor_types.is_some()
     }
@@ -499,18 +517,9 @@ mod tests {
 
     fn hourly(from: i64, to: i64) -> CountQuery {
         CountQuery {
-            source: CountSource::Hourly,
-            from,
-            to,
-            actions: None,
-            entity_ids: None,
-            actor_ids: None,
-            actor_types: None,
             by_action: true,
-            by_actor: false,
             by_time: true,
-            buckets: None,
-            time_by_day: false,
+            ..CountQuery::new(CountSource::Hourly, from, to)
         }
     }
 

@@ -362,18 +362,11 @@ async fn rollups_agree_with_the_events(s: Arc<dyn Store>) {
             (None, Some(vec!["u_1".to_string()])),
         ] {
             let base = CountQuery {
-                source: CountSource::Events,
-                from: day0,
-                to: day0 + 60 * DAY_MICROS,
                 actions: filter_actions.clone(),
-                entity_ids: None,
                 actor_ids: filter_actors.clone(),
-                actor_types: None,
                 by_action,
                 by_actor,
-                by_time: false,
-                buckets: None,
-                time_by_day: false,
+                ..CountQuery::new(CountSource::Events, day0, day0 + 60 * DAY_MICROS)
             };
             let mut from_events = s.count(&a, &base).await.unwrap();
             for source in [CountSource::Hourly, CountSource::Daily] {

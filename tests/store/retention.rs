@@ -27,18 +27,12 @@ async fn checkpoint(
 async fn counts_agree(store: &Arc<dyn Store>, org: &auditlog::model::Org) {
     let day0 = T0 - T0.rem_euclid(DAY_MICROS);
     let base = CountQuery {
-        source: CountSource::Events,
-        from: day0 - DAY_MICROS,
-        to: day0 + 30 * DAY_MICROS,
-        actions: None,
-        entity_ids: None,
-        actor_ids: None,
-        actor_types: None,
         by_action: true,
-        by_actor: false,
-        by_time: false,
-        buckets: None,
-        time_by_day: false,
+        ..CountQuery::new(
+            CountSource::Events,
+            day0 - DAY_MICROS,
+            day0 + 30 * DAY_MICROS,
+        )
     };
     for (by_action, by_actor) in [(true, false), (false, true), (true, true)] {
         let q = CountQuery {
