@@ -718,7 +718,11 @@ pub struct CreateOrg {
     /// 2–64 characters of `a-z 0-9 -`, not starting with `-`.
     #[schema(pattern = "^[a-z0-9][a-z0-9-]{1,63}$")]
     pub slug: String,
-    /// 1–512 bytes, no control characters; default the slug.
+    /// 1–512 bytes, no control characters or bidirectional overrides; default the slug.
+    #[schema(
+        min_length = 1,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
+    )]
     pub name: Option<String>,
 }
 
@@ -759,7 +763,8 @@ pub struct KeyList {
 #[derive(ToSchema)]
 pub struct CreateKey {
     pub scope: KeyScope,
-    /// At most 512 bytes, no control characters.
+    /// At most 512 bytes, no control characters or bidirectional overrides.
+    #[schema(pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$")]
     pub name: Option<String>,
 }
 

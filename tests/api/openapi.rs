@@ -181,3 +181,34 @@ async fn openapi_json_is_served_without_auth_and_security_matches_the_server() {
     }
     assert!(checked >= 15, "{checked}");
 }
+
+/// The names' pattern in the document (org and key names) refuses exactly the characters
+/// the service refuses in a name, over the Basic Multilingual Plane and a few astral ones.
+#[test]
+fn name_pattern_matches_the_service_rule() {
+    let doc = generated();
+    let schemas = &doc["components"]["schemas"];
+    let org = schemas["CreateOrg"]["properties"]["name"]["pattern"]
+        .as_str()
+        .expect("CreateOrg.name has a pattern");
+    let key = schemas["CreateKey"]["properties"]["name"]["pattern"]
+        .as_str()
+        .expect("CreateKey.name has a pattern");
+    assert_eq!(org, key);
+    let re = regex::Regex::new(org).expect("the pattern is a valid regular expression");
+    let astral = ['\u{10000}', '\u{1F600}', '\u{E0001}', '\u{10FFFF}'];
+    let mut refused = 0;
+    for c in (0..=0xFFFF).filter_map(char::from_u32).chain(astral) {
+        let forbidden = auditlog::service::validate::is_forbidden_char(c);
+        refused += usize::from(forbidden);
+        assert_eq!(
+            re.is_match(&format!("Ana {c} Lee")),
+            !forbidden,
+            "U+{:04X}",
+            c as u32
+        );
+    }
+    // C0, DEL and C1 controls, five bidirectional overrides and four isolates
+    assert_eq!(refused, 32 + 1 + 32 + 5 + 4);
+    assert!(re.is_match(""), "an empty key name is allowed");
+}
