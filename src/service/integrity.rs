@@ -137,8 +137,15 @@ impl VerifyReport {
     pub fn summary(&self) -> String {
         match &self.problem {
             None => format!(
-                "ok: {} events, hash chain intact, {} signed checkpoints match the Merkle tree",
-                self.events, self.checkpoints
+                "ok: {} event{}, hash chain intact, {} signed checkpoint{} the Merkle tree",
+                self.events,
+                if self.events == 1 { "" } else { "s" },
+                self.checkpoints,
+                if self.checkpoints == 1 {
+                    " matches"
+                } else {
+                    "s match"
+                },
             ),
             Some((seq, what)) => format!("FAILED at seq {seq}: {what}"),
         }
@@ -637,4 +644,38 @@ pub fn cut_from_json(v: &serde_json::Value) -> Result<crate::store::PurgeState, 
         prev_hash,
         peaks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VerifyReport;
+
+    #[test]
+    fn the_summary_counts_in_words_that_agree() {
+        let report = |events, checkpoints| VerifyReport {
+            events,
+            checkpoints,
+            problem: None,
+        };
+        assert_eq!(
+            report(5, 1).summary(),
+            "ok: 5 events, hash chain intact, 1 signed checkpoint matches the Merkle tree"
+        );
+        assert_eq!(
+            report(1, 0).summary(),
+            "ok: 1 event, hash chain intact, 0 signed checkpoints match the Merkle tree"
+        );
+        assert_eq!(
+            report(1_000_000, 2).summary(),
+            "ok: 1000000 events, hash chain intact, 2 signed checkpoints match the Merkle tree"
+        );
+        let failed = VerifyReport {
+            problem: Some((7, "the hash does not match its body".into())),
+            ..report(9, 1)
+        };
+        assert_eq!(
+            failed.summary(),
+            "FAILED at seq 7: the hash does not match its body"
+        );
+    }
 }

@@ -212,7 +212,7 @@ fn cli_verifies_the_database_and_an_export_and_names_the_first_broken_seq() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 signed checkpoints"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 signed checkpoint matches"));
 
     // an edited line, a removed line, a truncated tail: each fails and says where
     let lines: Vec<&str> = export.lines().collect();
