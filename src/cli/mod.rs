@@ -3,6 +3,7 @@
 
 mod admin;
 mod client;
+mod demo;
 mod serve;
 mod verify;
 
@@ -27,7 +28,7 @@ pub enum Command {
     /// Run the HTTP server.
     Serve(serve::ServeArgs),
     /// Seed (once) a `demo` org with 90 days of helpdesk history, print keys, and serve.
-    Demo(serve::DemoArgs),
+    Demo(demo::DemoArgs),
     /// Manage organizations directly in the database (operator).
     #[command(subcommand)]
     Org(admin::OrgCommand),
@@ -93,7 +94,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Serve(a) => serve::serve(a).await,
-        Command::Demo(a) => serve::demo(a).await,
+        Command::Demo(a) => demo::demo(a).await,
         Command::Org(c) => admin::org(c, &mut out).await,
         Command::Key(c) => admin::key(c, &mut out).await,
         Command::Emit(a) => client::emit(a, &mut out).await,
