@@ -745,11 +745,17 @@ impl Service {
     pub fn org_for<'a>(&self, p: &'a Principal, needed: Scope) -> Result<&'a Org, ServiceError> {
         match p {
             Principal::Key { org, scope, .. } if scope.allows(needed) => Ok(org),
-            Principal::Key { scope, .. } => Err(ServiceError::Forbidden(format!(
-                "this {} key cannot do this; it needs a {} or admin key",
-                scope.as_str(),
-                needed.as_str()
-            ))),
+            Principal::Key { scope, .. } => Err(ServiceError::Forbidden(match needed {
+                Scope::Admin => format!(
+                    "this {} key cannot do this; it needs an admin key",
+                    scope.as_str()
+                ),
+                _ => format!(
+                    "this {} key cannot do this; it needs a {} or admin key",
+                    scope.as_str(),
+                    needed.as_str()
+                ),
+            })),
             Principal::Operator => Err(ServiceError::Forbidden(
                 "the operator token manages orgs and keys; use an org API key for events".into(),
             )),

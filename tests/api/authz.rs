@@ -387,3 +387,23 @@ async fn every_route_times_every_credential() {
     .await;
     assert!(body.contains("GlobexSecretName agent"), "{body}");
 }
+
+#[tokio::test]
+async fn a_refused_key_is_told_which_key_it_needs() {
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    let (s, v) = app
+        .post_json("/v1/integrity/checkpoints", &acme.read, &json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(
+        v["error"]["message"],
+        "this read key cannot do this; it needs an admin key"
+    );
+    let (s, v) = app.get_json("/v1/events", &acme.write).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(
+        v["error"]["message"],
+        "this write key cannot do this; it needs a read or admin key"
+    );
+}
