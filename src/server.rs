@@ -160,7 +160,8 @@ pub struct Bound {
     purge_interval: Option<std::time::Duration>,
 }
 
-pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
+/// The service `config` describes, its store opened, not yet listening.
+pub async fn build_service(config: &ServerConfig) -> anyhow::Result<Service> {
     // the secret first: a bad secret file stops the start before the store is touched
     let viewer_secret = viewer_secret(config)?;
     let store = open_store(
@@ -169,14 +170,25 @@ pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
         config.unsafe_allow_unsynced,
     )
     .await?;
-    let service = Service::new(store, config.limits, config.operator_token.as_deref())
-        .with_default_retention(config.default_retention_days)
-        .with_signer(signer(config)?)
-        .await?
-        .with_viewer_secret(viewer_secret)
-        .with_embed_origins(config.embed_origins.clone())
-        .with_rate_limits(config.rate_limits)
-        .with_request_timeout(config.request_timeout);
+    Ok(
+        Service::new(store, config.limits, config.operator_token.as_deref())
+            .with_default_retention(config.default_retention_days)
+            .with_signer(signer(config)?)
+            .await?
+            .with_viewer_secret(viewer_secret)
+            .with_embed_origins(config.embed_origins.clone())
+            .with_rate_limits(config.rate_limits)
+            .with_request_timeout(config.request_timeout),
+    )
+}
+
+pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
+    let service = build_service(config).await?;
+    bind_configured(config, service).await
+}
+
+/// Listens on `config.listen` for `service`, with `config`'s checkpoint and purge schedule.
+pub async fn bind_configured(config: &ServerConfig, service: Service) -> anyhow::Result<Bound> {
     let mut bound = bind_service(&config.listen, service).await?;
     bound.checkpoints = Some((config.checkpoint_interval, config.checkpoint_every));
     bound.purge_interval = Some(config.purge_interval);
@@ -184,9 +196,12 @@ pub async fn bind(config: &ServerConfig) -> anyhow::Result<Bound> {
 }
 
 pub async fn bind_service(listen: &str, service: Service) -> anyhow::Result<Bound> {
-    let listener = TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("binding {listen}"))?;
+    let listener = TcpListener::bind(listen).await.with_context(|| {
+        format!(
+            "cannot listen on {listen} (another server there, such as a running demo? \
+                 choose another address with --listen or AUDITLOG_LISTEN)"
+        )
+    })?;
     let addr = listener.local_addr()?;
     Ok(Bound {
         addr,

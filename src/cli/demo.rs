@@ -1,86 +1,90 @@
-//! `auditlog demo`: seeds a `demo` org once, prints keys and a signed-in link, and serves.
+//! `auditlog demo`: seeds a `demo` org once, keeps its two demo keys, prints them with a
+//! signed-in link to the page and commands to try, and serves.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
+use serde::{Deserialize, Serialize};
 
 use super::serve::ServeArgs;
 use crate::demo::{DemoOptions, generate};
 use crate::model::Scope;
 use crate::model::time::now_micros;
-use crate::server::{bind, shutdown_signal};
-use crate::service::Principal;
+use crate::server::{bind_configured, build_service, shutdown_signal};
+use crate::service::{Principal, Service};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  cargo run --release -- demo                   # seed ./auditlog-data once, serve on :8080
+  auditlog demo --listen 127.0.0.1:9000 --data-dir /tmp/demo
+  auditlog demo --no-serve                      # seed and print the keys, then exit")]
 pub struct DemoArgs {
     #[command(flatten)]
     pub serve: ServeArgs,
     /// How many events to seed (only when the demo org does not exist yet).
     #[arg(long, default_value_t = 60_000)]
     pub events: usize,
-    /// How many days of history to seed.
+    /// How many days of history to seed, ending now.
     #[arg(long, default_value_t = 90)]
     pub days: u32,
-    /// Seed and print keys, then exit instead of serving.
+    /// Seed and print the keys, then exit instead of serving (`auditlog serve` on the same
+    /// data dir serves the demo org later).
     #[arg(long)]
     pub no_serve: bool,
 }
 
+/// The file in the data dir that keeps the demo's two keys, so that every run of the demo
+/// prints the same keys instead of minting two more.
+const KEYS_FILE: &str = "demo-keys.json";
+
+/// How long the printed page link stays signed in: the longest a viewer token may live.
+const LINK_TTL_SECS: i64 = crate::service::viewer::MAX_TTL_SECS;
+
+#[derive(Serialize, Deserialize)]
+struct DemoKeys {
+    read: String,
+    write: String,
+}
+
 pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let config = args.serve.config()?;
-    let bound = bind(&config).await?;
-    let service = bound.service.clone();
-    let op = Principal::Operator;
-    let org = match service.store().get_org("demo").await? {
-        Some(org) => {
-            println!("demo org exists already; not seeding again");
-            org
-        }
-        None => {
-            let created = service
-                .create_org(&op, "demo", Some("Acme Support (demo)"))
-                .await?;
-            let started = std::time::Instant::now();
-            let values = generate(
-                service.catalog(),
-                &DemoOptions {
-                    seed: 42,
-                    now_micros: now_micros() - 60_000_000,
-                    days: args.days,
-                    events: args.events,
-                },
-            );
-            let writer = Principal::Key {
-                key_id: "demo-seed".into(),
-                org: created.org.clone(),
-                scope: Scope::Write,
-            };
-            let total = values.len();
-            for chunk in values.chunks(1000) {
-                service.ingest_values(&writer, chunk.to_vec()).await?;
-            }
-            println!(
-                "seeded {total} events over {} days in {:.1}s",
-                args.days,
-                started.elapsed().as_secs_f64()
-            );
-            created.org
-        }
-    };
+    let service = build_service(&config).await?;
+    let org = seed(&service, &args).await?;
     // sign the seeded history right away, so `auditlog verify` has a checkpoint to match
     service.checkpoint_org(&org).await?;
-    let read = service
-        .create_key(&op, &org.slug, Scope::Read, "demo read")
-        .await?;
-    let write = service
-        .create_key(&op, &org.slug, Scope::Write, "demo write")
-        .await?;
+    let keys = demo_keys(&service, &args.serve.db.data_dir).await?;
+    let db = db_flags(&args);
+    let verify = format!("{} verify --org demo{db}", program());
+    if args.no_serve {
+        println!("\nthe demo org is ready in the database (not serving: --no-serve)");
+        println!("  org:       {}", org.slug);
+        println!("  read key:  {}", keys.read);
+        println!("  write key: {}", keys.write);
+        println!("\nserve it:   {} demo{db}", program());
+        println!("verify it:  {verify}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bound = bind_configured(&config, service.clone()).await?;
     let url = format!("http://{}", bound.addr);
-    println!("\nauditlog demo is ready at {url}");
-    println!("  org:       {}", org.slug);
-    println!("  read key:  {}", read.secret);
-    println!("  write key: {}", write.secret);
-    let r = &read.secret;
+    let reader = service.authenticate(Some(&keys.read)).await?;
+    let minted = service
+        .mint_viewer_token(
+            &reader,
+            format!(r#"{{"ttl_seconds":{LINK_TTL_SECS}}}"#).as_bytes(),
+        )
+        .await?;
+    let embed_path = minted["embed_path"].as_str().unwrap_or_default();
+    println!("\nauditlog demo is serving at {url}");
+    println!("  org:       {} ({})", org.slug, org.name);
+    println!("  read key:  {}", keys.read);
+    println!("  write key: {}", keys.write);
+    println!("\nopen the Audit Log page, signed in (read-only, for 24 hours):");
+    println!("  {url}{embed_path}");
+    println!("or open {url}/ and sign in with the read key.");
+    let r = &keys.read;
     println!("\ntry:");
     println!(
         "  curl -s -H 'Authorization: Bearer {r}' '{url}/v1/events?limit=5&category=configuration'"
@@ -91,19 +95,126 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!(
         "  curl -s -H 'Authorization: Bearer {r}' '{url}/v1/events/export?format=csv&category=security' -o security.csv"
     );
-    match &args.serve.db.database {
-        Some(db) => println!(
-            "  auditlog verify --org demo --database '{}'",
-            crate::server::redact_url(db)
-        ),
-        None => println!(
-            "  auditlog verify --org demo --data-dir {}",
-            args.serve.db.data_dir.display()
-        ),
-    }
-    if args.no_serve {
-        return Ok(ExitCode::SUCCESS);
-    }
+    println!("  {verify}");
+    println!("\nCtrl-C stops the server; the next run serves the same data and keys.");
+    // the lines above reach a pipe (a script, a test) before the server blocks
+    let _ = std::io::stdout().flush();
     bound.serve(shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo org, created and seeded with generated history when it does not exist yet.
+async fn seed(service: &Service, args: &DemoArgs) -> anyhow::Result<crate::model::Org> {
+    if let Some(org) = service.store().get_org("demo").await? {
+        println!("demo org exists already; not seeding again");
+        return Ok(org);
+    }
+    let op = Principal::Operator;
+    let created = service
+        .create_org(&op, "demo", Some("Acme Support"))
+        .await?;
+    let started = std::time::Instant::now();
+    let values = generate(
+        service.catalog(),
+        &DemoOptions {
+            seed: 42,
+            now_micros: now_micros() - 60_000_000,
+            days: args.days,
+            events: args.events,
+        },
+    );
+    let writer = Principal::Key {
+        key_id: "demo-seed".into(),
+        org: created.org.clone(),
+        scope: Scope::Write,
+    };
+    let total = values.len();
+    for chunk in values.chunks(1000) {
+        service.ingest_values(&writer, chunk.to_vec()).await?;
+    }
+    println!(
+        "seeded {total} events over {} days in {:.1}s",
+        args.days,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(created.org)
+}
+
+/// The demo's read and write keys: the ones kept in `<data-dir>/demo-keys.json` while they
+/// still work, else two new ones (written there, readable by the owner only).
+async fn demo_keys(service: &Service, data_dir: &Path) -> anyhow::Result<DemoKeys> {
+    let path = data_dir.join(KEYS_FILE);
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && let Ok(kept) = serde_json::from_str::<DemoKeys>(&text)
+        && works(service, &kept.read, Scope::Read).await
+        && works(service, &kept.write, Scope::Write).await
+    {
+        return Ok(kept);
+    }
+    let op = Principal::Operator;
+    let read = service
+        .create_key(&op, "demo", Scope::Read, "demo read")
+        .await?;
+    let write = service
+        .create_key(&op, "demo", Scope::Write, "demo write")
+        .await?;
+    let keys = DemoKeys {
+        read: read.secret,
+        write: write.secret,
+    };
+    write_private(&path, &serde_json::to_vec_pretty(&keys)?)
+        .with_context(|| format!("keeping the demo keys in {}", path.display()))?;
+    Ok(keys)
+}
+
+/// True when `secret` is an unrevoked key of the demo org with exactly `scope`.
+async fn works(service: &Service, secret: &str, scope: Scope) -> bool {
+    matches!(
+        service.authenticate(Some(secret)).await,
+        Ok(Principal::Key { org, scope: s, .. }) if org.slug == "demo" && s == scope
+    )
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The database flags of this run, for the commands the demo prints (none for the default
+/// data dir), so that they open the same database.
+fn db_flags(args: &DemoArgs) -> String {
+    let db = &args.serve.db;
+    match &db.database {
+        Some(url) => format!(" --database '{}'", crate::server::redact_url(url)),
+        None if db.data_dir != PathBuf::from("./auditlog-data") => {
+            format!(" --data-dir {}", db.data_dir.display())
+        }
+        None => String::new(),
+    }
+}
+
+/// How to run this program again from the same directory, so that a printed command runs as
+/// shown: `cargo run [--release] --` when cargo started it, else the path it was started by (`auditlog` when found on PATH).
+pub(super) fn program() -> String {
+    let under_cargo = std::env::var_os("CARGO_PKG_NAME").is_some_and(|n| n == "auditlog")
+        && std::env::var_os("CARGO").is_some();
+    let exe = std::env::current_exe().ok();
+    let profile = exe
+        .as_deref()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str());
+    match profile {
+        Some("release") if under_cargo => "cargo run --release --".into(),
+        Some("debug") if under_cargo => "cargo run --".into(),
+        _ => std::env::args().next().unwrap_or_else(|| "auditlog".into()),
+    }
 }
