@@ -121,7 +121,7 @@ async fn audit_log_page_in_chromium() {
         if std::env::var("AUDITLOG_TEST_BROWSER").as_deref() == Ok("1") {
             panic!("browser test required (AUDITLOG_TEST_BROWSER=1) but {why}");
         }
-        eprintln!("SKIP audit_log_page_in_chromium: {why}; set up with .ci/run's steps");
+        pg::skipped(&format!("{why}; set up with .ci/run's steps"));
         return;
     }
 

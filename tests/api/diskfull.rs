@@ -423,10 +423,10 @@ async fn a_full_disk_refuses_whole_batches_with_503_and_the_server_recovers_when
             panic!("AUDITLOG_TEST_TMPFS=1 but no tmpfs can be mounted (needs root): {why}")
         }
         Err(why) => {
-            eprintln!(
-                "skipped: the disk-full test needs to mount a tmpfs (root): {why}; \
+            crate::pg::skipped(&format!(
+                "it needs to mount a tmpfs (root): {why}; \
                  set AUDITLOG_TEST_TMPFS=1 to make this a failure"
-            );
+            ));
             return;
         }
     };

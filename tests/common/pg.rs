@@ -52,10 +52,20 @@ pub fn base_url() -> Option<String> {
     match std::env::var(ENV) {
         Ok(u) if !u.is_empty() => Some(u),
         _ => {
-            eprintln!("skipped: set {ENV} to run this test against PostgreSQL");
+            skipped(&format!("set {ENV} to run it against PostgreSQL"));
             None
         }
     }
+}
+
+/// Says on the terminal that the running test is skipped and why. Written to stderr past the
+/// test harness's capture (which hides a passing test's `eprintln!`), so that `cargo test`
+/// shows every skip; the harness names each test's thread after the test.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
 }
 
 async fn connect(url: &str) -> tokio_postgres::Client {
