@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod cli;
 mod contract;
+mod demo;
 mod diskfull;
 mod helpers;
 mod hostile;
