@@ -491,7 +491,7 @@ fn commands_are_split_and_outputs_matched_as_the_readme_writes_them() {
     assert!(!matches("a...c", "abcd"), "anchored at the end");
     assert!(!matches("b...", "abc"), "anchored at the start");
     assert!(!matches("exact", "exactly"));
-    assert!(matches("ab...bc", "abc") == false, "pieces do not overlap");
+    assert!(!matches("ab...bc", "abc"), "pieces do not overlap");
 
     let mut s = steps("export AUDITLOG_DATA_DIR=./x AUDITLOG_LISTEN=1:2\n");
     let values = BTreeMap::from([("AUDITLOG_LISTEN", "127.0.0.1:9".to_string())]);

@@ -2,7 +2,7 @@
 //! signed-in link to the page and commands to try, and serves.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -194,7 +194,7 @@ fn db_flags(args: &DemoArgs) -> String {
     let db = &args.serve.db;
     match &db.database {
         Some(url) => format!(" --database '{}'", crate::server::redact_url(url)),
-        None if db.data_dir != PathBuf::from("./auditlog-data") => {
+        None if db.data_dir != Path::new("./auditlog-data") => {
             format!(" --data-dir {}", db.data_dir.display())
         }
         None => String::new(),
