@@ -16,19 +16,29 @@ use crate::service::{CreatedKey, Limits, Principal, Service};
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
     /// Create an organization and print its first admin key.
+    #[command(after_help = r#"Examples:
+  auditlog org create acme --name "Acme Support"
+  auditlog org create globex --json --data-dir ./auditlog-data"#)]
     Create {
-        /// Short identifier: a-z, 0-9 and '-'.
+        /// The org's short identifier, used in --org and in URLs: 2 to 64 characters of a-z,
+        /// 0-9 and '-', not starting with '-', e.g. acme.
         slug: String,
-        /// Display name (default: the slug).
+        /// Display name, e.g. "Acme Support" (default: the slug).
         #[arg(long)]
         name: Option<String>,
+        /// Print JSON (the org and its admin key with the secret) instead of text.
         #[arg(long)]
         json: bool,
+        /// Print only the admin key's secret (for `export KEY=$(auditlog org create ...)`).
+        #[arg(long, conflicts_with = "json")]
+        secret_only: bool,
         #[command(flatten)]
         db: DbArgs,
     },
-    /// List organizations.
+    /// List organizations: slug, name and when each was created.
+    #[command(after_help = "Examples:\n  auditlog org list\n  auditlog org list --json")]
     List {
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -38,7 +48,7 @@ pub enum OrgCommand {
 
 #[derive(Debug, Args)]
 pub struct KeyOrg {
-    /// The organization's slug.
+    /// The organization's slug, e.g. acme (see `auditlog org list`).
     #[arg(long)]
     pub org: String,
     #[command(flatten)]
@@ -48,29 +58,40 @@ pub struct KeyOrg {
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
     /// Create an API key and print its secret (shown once).
+    #[command(after_help = "Examples:
+  auditlog key create --org acme --scope read --name reports
+  auditlog key create --org acme --scope write --name helpdesk-backend --json")]
     Create {
         #[command(flatten)]
         target: KeyOrg,
+        /// What the key may do: read (query, export, proofs), write (send events), admin
+        /// (both, and manage the org's keys and settings).
         #[arg(long, value_enum)]
         scope: Scope,
-        /// A label to recognise the key by.
-        #[arg(long, default_value = "")]
+        /// A label to recognise the key by in `key list`, e.g. reports (default: none).
+        #[arg(long, default_value = "", hide_default_value = true)]
         name: String,
+        /// Print JSON (the key's id, scope, name and its secret) instead of text.
         #[arg(long)]
         json: bool,
     },
-    /// List an organization's keys (never their secrets).
+    /// List an organization's keys: id, scope, prefix, name, state (never their secrets).
+    #[command(after_help = "Example:\n  auditlog key list --org acme")]
     List {
         #[command(flatten)]
         target: KeyOrg,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Revoke a key by its id (`key_...`); it stops working at once.
+    #[command(
+        after_help = "Example:\n  auditlog key revoke --org acme key_01M80EJ1MVP11SGDWKW17BYCTF"
+    )]
     Revoke {
         #[command(flatten)]
         target: KeyOrg,
-        /// The key's id as listed by `key list`.
+        /// The key's id (`key_...`, not its secret) as `auditlog key list` shows it.
         key_id: String,
     },
 }
@@ -99,13 +120,21 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             slug,
             name,
             json,
+            secret_only,
             db,
         } => {
             let svc = service(&db).await?;
             let created = svc
                 .create_org(&Principal::Operator, &slug, name.as_deref())
                 .await?;
-            if json {
+            if secret_only {
+                // the confirmation where a person sees it, the secret where a script takes it
+                eprintln!(
+                    "created org {} ({}); its admin key is on stdout, shown only this once",
+                    created.org.slug, created.org.name
+                );
+                writeln!(out, "{}", created.admin_key.secret)?;
+            } else if json {
                 let v = json!({ "org": created.org, "admin_key": created.admin_key });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {

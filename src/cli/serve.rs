@@ -11,22 +11,24 @@ use crate::service::Limits;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on, HOST:PORT (port 0: any free port; the address taken is printed).
     #[arg(long, env = "AUDITLOG_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
     #[command(flatten)]
     pub db: DbArgs,
-    /// Operator token for the /v1/orgs API (unset: the operator API is closed).
+    /// Operator token (at least 16 characters) that opens the operator API, /v1/orgs:
+    /// creating orgs and managing their keys over HTTP. Unset: the operator API is closed.
     #[arg(long, env = "AUDITLOG_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
-    /// File holding the operator token (first line).
+    /// Read the operator token from the first line of this file instead (keeps it out of
+    /// the process list and the shell history).
     #[arg(
         long,
         env = "AUDITLOG_OPERATOR_TOKEN_FILE",
         conflicts_with = "operator_token"
     )]
     pub operator_token_file: Option<std::path::PathBuf>,
-    /// Most events in one ingest request.
+    /// Most events one ingest request (POST /v1/events) may carry.
     #[arg(long, env = "AUDITLOG_MAX_BATCH_EVENTS", default_value_t = 1000)]
     pub max_batch_events: usize,
     /// Largest ingest request body in bytes.
@@ -41,17 +43,20 @@ pub struct ServeArgs {
     /// each other's tokens. Default: <data-dir>/viewer-token.key, created when missing.
     #[arg(long, env = "AUDITLOG_VIEWER_SECRET_FILE")]
     pub viewer_secret_file: Option<std::path::PathBuf>,
-    /// The log's name: signs checkpoints and prefixes their origin (`<name>/<org>`).
+    /// The log's name, in every signed checkpoint: the signing key's name and the origin's
+    /// prefix (`<name>/<org>`). `auditlog verify --log-name` must match it.
     #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
     pub log_name: String,
-    /// Sign a checkpoint of a growing org at least every this many seconds.
+    /// Sign a checkpoint (a signed Merkle tree head) of each org whose log grew at least
+    /// every this many seconds.
     #[arg(long, env = "AUDITLOG_CHECKPOINT_INTERVAL_SECS", default_value_t = 30)]
     pub checkpoint_interval_secs: u64,
-    /// ...and whenever an org's log grew by this many events.
+    /// Also sign one when an org's log grew by this many events since its last checkpoint
+    /// (checked every few seconds).
     #[arg(long, env = "AUDITLOG_CHECKPOINT_EVERY", default_value_t = 10_000)]
     pub checkpoint_every: u64,
     /// Delete events stored more than this many days ago, for orgs that set no retention of
-    /// their own (default: keep forever).
+    /// their own (unset or 0: keep forever).
     #[arg(long, env = "AUDITLOG_RETENTION_DAYS")]
     pub retention_days: Option<u32>,
     /// How often the retention purge runs, in seconds.

@@ -18,24 +18,26 @@ use crate::service::integrity::{VerifyReport, unb64, verify_org};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Verify this org's log in the database (every event, the chain, the Merkle tree and
-    /// every signed checkpoint).
+    /// Verify this org's log in the database, by slug (every event, the hash chain, the
+    /// Merkle tree and every signed checkpoint).
     #[arg(long, conflicts_with = "file")]
     pub org: Option<String>,
     #[command(flatten)]
     pub db: DbArgs,
-    /// The log's name the checkpoints were signed with.
+    /// The log's name the checkpoints were signed with (the server's --log-name).
     #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
     pub log_name: String,
-    /// Verify an unfiltered NDJSON export offline instead (no server, no database).
+    /// Verify an NDJSON export file offline instead (no server, no database): made with
+    /// `auditlog export --format ndjson --category all` and no other filter. Needs
+    /// --public-key.
     #[arg(long, requires = "public_key")]
     pub file: Option<PathBuf>,
-    /// The log's verifier key (`<name>+<hash>+<base64>`, from GET /v1/integrity/public-keys),
-    /// or a file holding it. Repeat for rotated keys.
+    /// With --file: the log's verifier key (`<name>+<hash>+<base64>`, a `verifier_key` of
+    /// GET /v1/integrity/public-keys), or a file holding it. Repeat for rotated keys.
     #[arg(long)]
     pub public_key: Vec<String>,
-    /// A signed checkpoint (the note text, or the JSON of GET /v1/integrity/checkpoints/latest)
-    /// the export must match. Repeatable.
+    /// With --file: a file holding a signed checkpoint (the note text, or the JSON of GET
+    /// /v1/integrity/checkpoints/latest) the export must match. Repeatable.
     #[arg(long)]
     pub checkpoint: Vec<PathBuf>,
     /// For an org that retention purged: the JSON of GET /v1/integrity/retention-cut; the
@@ -47,30 +49,49 @@ pub struct VerifyArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProofCommand {
     /// Check that an event is in the log a checkpoint commits to.
+    #[command(after_help = r#"Example:
+  auditlog verify-proof inclusion --proof proof.json --event event.json \
+      --checkpoint checkpoint.json --public-key verifier.key
+
+proof.json: GET /v1/integrity/inclusion?event_id=ID; event.json: GET /v1/events/ID;
+checkpoint.json: GET /v1/integrity/checkpoints/latest (the proof's default tree size);
+verifier.key: a `verifier_key` of GET /v1/integrity/public-keys."#)]
     Inclusion {
-        /// The JSON of GET /v1/integrity/inclusion.
+        /// File holding the JSON of GET /v1/integrity/inclusion.
         #[arg(long)]
         proof: PathBuf,
-        /// The signed checkpoint of the proof's tree size.
+        /// File holding the signed checkpoint of the proof's tree size (the note text, or
+        /// the JSON of GET /v1/integrity/checkpoints/...).
         #[arg(long)]
         checkpoint: PathBuf,
-        /// The event itself (GET /v1/events/{id} or its export line), to check its leaf hash.
+        /// File holding the event itself (GET /v1/events/{id} or its export line), to check
+        /// that it hashes to the proof's leaf.
         #[arg(long)]
         event: Option<PathBuf>,
+        /// The log's verifier key (`<name>+<hash>+<base64>`, a `verifier_key` of GET
+        /// /v1/integrity/public-keys), or a file holding it. Repeat for rotated keys.
         #[arg(long, required = true)]
         public_key: Vec<String>,
     },
     /// Check that a newer checkpoint's log extends an older one's (nothing rewritten).
+    #[command(after_help = r#"Example:
+  auditlog verify-proof consistency --proof proof.json --old monday.json --new today.json \
+      --public-key verifier.key
+
+monday.json, today.json: checkpoints saved from GET /v1/integrity/checkpoints/latest;
+proof.json: GET /v1/integrity/consistency?from=OLD_SIZE&to=NEW_SIZE (their tree_size)."#)]
     Consistency {
-        /// The JSON of GET /v1/integrity/consistency.
+        /// File holding the JSON of GET /v1/integrity/consistency.
         #[arg(long)]
         proof: PathBuf,
-        /// The older signed checkpoint.
+        /// File holding the older signed checkpoint (note text or API JSON).
         #[arg(long)]
         old: PathBuf,
-        /// The newer signed checkpoint.
+        /// File holding the newer signed checkpoint (note text or API JSON).
         #[arg(long)]
         new: PathBuf,
+        /// The log's verifier key (`<name>+<hash>+<base64>`), or a file holding it. Repeat
+        /// for rotated keys.
         #[arg(long, required = true)]
         public_key: Vec<String>,
     },
@@ -292,15 +313,16 @@ pub fn verify_proof(cmd: ProofCommand, out: &mut impl Write) -> anyhow::Result<E
 
 #[derive(Debug, Args)]
 pub struct PurgeArgs {
-    /// The organization's slug.
+    /// The organization's slug, e.g. acme.
     #[arg(long)]
     pub org: String,
     #[command(flatten)]
     pub db: DbArgs,
-    /// Retention for orgs that set none (the server's --retention-days).
+    /// Retention in days, used when the org set none of its own (as the server's
+    /// --retention-days; unset or 0: keep forever).
     #[arg(long, env = "AUDITLOG_RETENTION_DAYS")]
     pub retention_days: Option<u32>,
-    /// Only say what would be deleted.
+    /// Only count what would be deleted; delete nothing.
     #[arg(long)]
     pub dry_run: bool,
 }
