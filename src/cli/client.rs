@@ -55,11 +55,11 @@ pub struct EmitArgs {
     /// What the action went through: rule, macro, integration or api.
     #[arg(long)]
     pub via_type: Option<String>,
-    /// Id of that rule, macro or integration (only with --via-type; ignored without it).
-    #[arg(long)]
+    /// Id of that rule, macro or integration (needs --via-type).
+    #[arg(long, requires = "via_type")]
     pub via_id: Option<String>,
-    /// Its display name, e.g. Auto-close (only with --via-type; ignored without it).
-    #[arg(long)]
+    /// Its display name, e.g. Auto-close (needs --via-type).
+    #[arg(long, requires = "via_type")]
     pub via_name: Option<String>,
     /// When it happened: RFC 3339 with offset, e.g. 2026-11-20T10:00:00Z (default: now; at
     /// most 5 minutes ahead).

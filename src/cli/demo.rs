@@ -140,31 +140,38 @@ async fn seed(service: &Service, args: &DemoArgs) -> anyhow::Result<crate::model
     Ok(created.org)
 }
 
-/// The demo's read and write keys: the ones kept in `<data-dir>/demo-keys.json` while they
-/// still work, else two new ones (written there, readable by the owner only).
+/// The demo's read and write keys: each one kept in `<data-dir>/demo-keys.json` while it
+/// still works, else a new one (the file rewritten, readable by the owner only).
 async fn demo_keys(service: &Service, data_dir: &Path) -> anyhow::Result<DemoKeys> {
     let path = data_dir.join(KEYS_FILE);
-    if let Ok(text) = std::fs::read_to_string(&path)
-        && let Ok(kept) = serde_json::from_str::<DemoKeys>(&text)
-        && works(service, &kept.read, Scope::Read).await
-        && works(service, &kept.write, Scope::Write).await
-    {
-        return Ok(kept);
-    }
-    let op = Principal::Operator;
-    let read = service
-        .create_key(&op, "demo", Scope::Read, "demo read")
-        .await?;
-    let write = service
-        .create_key(&op, "demo", Scope::Write, "demo write")
-        .await?;
+    let kept = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<DemoKeys>(&text).ok());
+    let (read, write) = match kept {
+        Some(k) => (Some(k.read), Some(k.write)),
+        None => (None, None),
+    };
     let keys = DemoKeys {
-        read: read.secret,
-        write: write.secret,
+        read: key(service, read, Scope::Read).await?,
+        write: key(service, write, Scope::Write).await?,
     };
     write_private(&path, &serde_json::to_vec_pretty(&keys)?)
         .with_context(|| format!("keeping the demo keys in {}", path.display()))?;
     Ok(keys)
+}
+
+/// `kept` if it still works as a `scope` key of the demo org, else a new one.
+async fn key(service: &Service, kept: Option<String>, scope: Scope) -> anyhow::Result<String> {
+    if let Some(secret) = kept
+        && works(service, &secret, scope).await
+    {
+        return Ok(secret);
+    }
+    let name = format!("demo {}", scope.as_str());
+    let created = service
+        .create_key(&Principal::Operator, "demo", scope, &name)
+        .await?;
+    Ok(created.secret)
 }
 
 /// True when `secret` is an unrevoked key of the demo org with exactly `scope`.

@@ -339,9 +339,11 @@ pub async fn purge(a: PurgeArgs, out: &mut impl Write) -> anyhow::Result<ExitCod
         .await?
         .with_context(|| format!("no organization {:?}", a.org))?;
     let settings = store.settings(&org).await?;
+    // 0 days is "keep forever", as for `serve --retention-days`
+    let default_days = a.retention_days.filter(|d| *d > 0);
     let service = crate::service::Service::new(store, crate::service::Limits::default(), None)
-        .with_default_retention(a.retention_days.filter(|d| *d > 0));
-    let days = settings.retention_days.or(a.retention_days);
+        .with_default_retention(default_days);
+    let days = settings.retention_days.or(default_days);
     let r = service.purge_org(&org, a.dry_run).await?;
     match (days, settings.legal_hold, a.dry_run) {
         (None, _, _) => writeln!(out, "{}: no retention set; nothing to purge", org.slug)?,

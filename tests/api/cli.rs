@@ -318,3 +318,20 @@ fn serve_takes_the_viewer_secret_from_the_named_file_or_refuses_to_start() {
     assert!(line.starts_with("auditlog listening on"), "{line:?}");
     assert!(!dir.path().join("data/viewer-token.key").exists());
 }
+
+#[test]
+fn purge_with_zero_retention_days_keeps_everything_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    run_ok(bin().args(["org", "create", "acme", "--data-dir", data]));
+    let out = run_ok(bin().args([
+        "purge",
+        "--org",
+        "acme",
+        "--retention-days",
+        "0",
+        "--data-dir",
+        data,
+    ]));
+    assert_eq!(out.trim(), "acme: no retention set; nothing to purge");
+}
