@@ -256,6 +256,33 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
+/// The names an `export NAME=... OTHER=...` line of a step sets.
+fn exported_names(command: &str) -> Vec<String> {
+    command
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("export "))
+        .flat_map(|rest| {
+            rest.split_whitespace()
+                .filter_map(|w| w.split_once('=').map(|(name, _)| name.to_string()))
+                .filter(|name| {
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn export_lines_name_their_variables() {
+    assert_eq!(
+        exported_names(
+            "export A=1 B_2=./x\nexport KEY=$(cargo run -- org create acme --name \"Acme Support\")"
+        ),
+        vec!["A", "B_2", "KEY"]
+    );
+    assert!(exported_names("curl -s \"$AUDITLOG_URL\"").is_empty());
+}
+
 #[test]
 fn the_quick_start_runs_as_written() {
     let text = readme();
@@ -284,8 +311,18 @@ fn the_quick_start_runs_as_written() {
     std::fs::create_dir_all(&out).unwrap();
     let mut script = String::new();
     for (i, step) in all.iter().enumerate() {
+        // a variable an `export` sets must come out non-empty: a broken `$(...)` fails
+        // at its own step, not three steps later as a 401
+        let checks: String = exported_names(&step.command)
+            .iter()
+            .map(|v| {
+                format!(
+                    "[ -n \"${{{v}}}\" ] || {{ echo \"{v} came out empty\" >>\"$QS_OUT/{i}.err\"; rc=1; }}\n"
+                )
+            })
+            .collect();
         script.push_str(&format!(
-            "{{\n{}}} >\"$QS_OUT/{i}.out\" 2>\"$QS_OUT/{i}.err\"\nrc=$?; echo $rc >\"$QS_OUT/{i}.rc\"; [ $rc = 0 ] || exit 1\n",
+            "{{\n{}}} >\"$QS_OUT/{i}.out\" 2>\"$QS_OUT/{i}.err\"\nrc=$?\n{checks}echo $rc >\"$QS_OUT/{i}.rc\"; [ $rc = 0 ] || exit 1\n",
             step.command
         ));
     }
@@ -333,7 +370,7 @@ fn the_quick_start_runs_as_written() {
     assert!(csv_text.lines().count() == 2, "{csv_text}");
     assert!(
         std::net::TcpStream::connect(&listen).is_err(),
-        "`kill %1` stopped the server"
+        "step 8 stopped the server"
     );
     // the narrower keys exist
     let steps_text: Vec<&str> = all.iter().map(|s| s.command.as_str()).collect();
