@@ -3,6 +3,7 @@
 //! Architecture invariant: every method that touches events or keys takes the org's id, and
 //! every statement filters by it.
 
+pub mod ledger;
 pub mod postgres;
 pub mod sqlite;
 

@@ -31,12 +31,13 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 
+use super::ledger::{self, Deltas, FastMap, Head, STORED_LEVEL};
 use super::{
-    Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery, EventRow, HOUR_MICROS,
-    KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
-    StoreResult, StoredCheckpoint, VerifyRow,
+    Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord, NewKey, Order,
+    OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult,
+    StoredCheckpoint, VerifyRow,
 };
-use crate::model::chain::{PreparedEvent, Sealed, ZERO_HASH, seal_at};
+use crate::model::chain::{PreparedEvent, ZERO_HASH};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
 use crate::model::time::now_micros;
 use crate::model::{KeyInfo, Org, Scope};
@@ -45,8 +46,6 @@ use crate::model::{KeyInfo, Org, Scope};
 pub const MAX_GROUP_EVENTS: usize = 20_000;
 /// Connections per node.
 const POOL_SIZE: usize = 16;
-/// Merkle nodes of this level and above are stored (as in the SQLite store).
-const STORED_LEVEL: u32 = 4;
 
 /// Versioned migrations, applied in order under an advisory lock (several nodes may start
 /// at once). Never edit one that shipped: add the next.
@@ -885,28 +884,15 @@ fn tree_at(src: &NodeCache, size: u64) -> Result<CompactRange, String> {
 // ---------------------------------------------------------------------------------------
 // Appends
 
-/// The append path's maps: keyed by strings of the group, hashed many times per event.
-type FastMap<K, V> = foldhash::HashMap<K, V>;
-
-/// An org's chain head and the right edge of its Merkle tree.
-#[derive(Clone)]
-struct Head {
-    seq: u64,
-    hash: Hash,
-    tree: CompactRange,
-}
-
-impl Head {
-    /// From `SELECT seq, hash, peaks FROM org_heads`.
-    fn from_row(row: &tokio_postgres::Row) -> StoreResult<Head> {
-        let seq = row.get::<_, i64>(0) as u64;
-        Ok(Head {
-            seq,
-            hash: hash32(row.get(1), "head hash")?,
-            tree: CompactRange::from_parts(seq, unpack_peaks(row.get(2))?)
-                .map_err(StoreError::Internal)?,
-        })
-    }
+/// From `SELECT seq, hash, peaks FROM org_heads`.
+fn head_from_row(row: &tokio_postgres::Row) -> StoreResult<Head> {
+    let seq = row.get::<_, i64>(0) as u64;
+    Ok(Head {
+        seq,
+        hash: hash32(row.get(1), "head hash")?,
+        tree: CompactRange::from_parts(seq, unpack_peaks(row.get(2))?)
+            .map_err(StoreError::Internal)?,
+    })
 }
 
 /// Rows one group commit writes, column by column (for `UNNEST`), borrowed from the group.
@@ -926,273 +912,184 @@ struct EventCols<'g> {
 }
 
 impl<'g> EventCols<'g> {
-    fn push(&mut self, ev: &'g PreparedEvent, seq: u64, sealed: Sealed) {
-        self.seq.push(seq as i64);
-        self.id.push(&ev.id);
-        self.occurred_at.push(ev.occurred_at);
-        self.action.push(&ev.action);
-        self.entity_id.push(&ev.entity_id);
-        self.actor_type.push(ev.actor_type);
-        self.actor_id.push(ev.actor_id.as_deref());
-        self.via_type.push(ev.via_type);
-        self.content_hash.push(&ev.content_hash);
-        self.hash.push(sealed.hash.to_vec());
-        self.body.push(sealed.body);
-    }
-
-    /// Drops the rows from `len` on (a request that failed takes its rows back).
-    fn truncate(&mut self, len: usize) {
-        self.seq.truncate(len);
-        self.id.truncate(len);
-        self.occurred_at.truncate(len);
-        self.action.truncate(len);
-        self.entity_id.truncate(len);
-        self.actor_type.truncate(len);
-        self.actor_id.truncate(len);
-        self.via_type.truncate(len);
-        self.content_hash.truncate(len);
-        self.hash.truncate(len);
-        self.body.truncate(len);
-    }
-}
-
-/// Rollup deltas of a group (or of a purge step), keyed by the rows' own strings.
-#[derive(Default)]
-struct Deltas<'a> {
-    action: FastMap<(i64, i64, &'a str), i64>,
-    actor: FastMap<(i64, i64, &'a str, &'a str, &'a str), i64>,
-    /// (day, actor type, actor id, via type) -> action -> count
-    full: FastMap<(i64, &'a str, &'a str, &'a str), std::collections::BTreeMap<&'a str, i64>>,
-    /// actor id -> (occurred_at, performed by): the latest by occurred_at wins
-    actors: FastMap<&'a str, (i64, &'a str)>,
-}
-
-fn floor_to(t: i64, step: i64) -> i64 {
-    t - t.rem_euclid(step)
-}
-
-impl<'a> Deltas<'a> {
-    fn add(&mut self, ev: &'a PreparedEvent) {
-        if !crate::model::Catalog::builtin().rolled_up(&ev.action) {
-            return;
+    fn new(rows: Vec<ledger::Row<'g>>) -> Self {
+        let mut c = EventCols::default();
+        for row in rows {
+            let ev = row.event;
+            c.seq.push(row.seq as i64);
+            c.id.push(&ev.id);
+            c.occurred_at.push(ev.occurred_at);
+            c.action.push(&ev.action);
+            c.entity_id.push(&ev.entity_id);
+            c.actor_type.push(ev.actor_type);
+            c.actor_id.push(ev.actor_id.as_deref());
+            c.via_type.push(ev.via_type);
+            c.content_hash.push(&ev.content_hash);
+            c.hash.push(row.hash.to_vec());
+            c.body.push(row.body);
         }
-        let actor_id = ev.actor_id.as_deref().unwrap_or("");
-        self.count(
-            ev.occurred_at,
-            &ev.action,
-            ev.actor_type,
-            actor_id,
-            ev.via_type.unwrap_or(""),
-        );
-        if ev.actor_type == "user" && !actor_id.is_empty() {
-            let e = self.actors.entry(actor_id).or_insert((i64::MIN, ""));
-            if ev.occurred_at >= e.0 {
-                *e = (ev.occurred_at, &ev.performed_by);
+        c
+    }
+}
+
+/// Writes (`sign` 1) or takes back (`sign` -1) rollup deltas: four statements, pipelined.
+async fn write_deltas<C: GenericClient>(
+    c: &C,
+    org_id: i64,
+    deltas: &Deltas<'_>,
+    sign: i64,
+) -> Result<(), tokio_postgres::Error> {
+    let (mut g1, mut b1, mut a1, mut n1) = (vec![], vec![], vec![], vec![]);
+    for (&(grain, bucket, action), k) in &deltas.action {
+        g1.push(grain);
+        b1.push(bucket);
+        a1.push(action);
+        n1.push(k * sign);
+    }
+    let (mut g2, mut b2, mut t2, mut i2, mut v2, mut n2) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (&(grain, bucket, at, aid, via), k) in &deltas.actor {
+        g2.push(grain);
+        b2.push(bucket);
+        t2.push(at);
+        i2.push(aid);
+        v2.push(via);
+        n2.push(k * sign);
+    }
+    let (mut b3, mut t3, mut i3, mut v3) = (vec![], vec![], vec![], vec![]);
+    for &(bucket, at, aid, via) in deltas.full.keys() {
+        b3.push(bucket);
+        t3.push(at);
+        i3.push(aid);
+        v3.push(via);
+    }
+    let (mut i4, mut name4, mut seen4) = (vec![], vec![], vec![]);
+    if sign > 0 {
+        for (&aid, &(t, by)) in &deltas.actors {
+            i4.push(aid);
+            name4.push(by);
+            seen4.push(t);
+        }
+    }
+    let action = async {
+        if g1.is_empty() {
+            return Ok(0);
+        }
+        let st = c
+            .prepare_cached(
+                "INSERT INTO rollup_action (org_id, grain, bucket, action, n)
+                 SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BIGINT[])
+                 ON CONFLICT (org_id, grain, bucket, action)
+                 DO UPDATE SET n = rollup_action.n + excluded.n",
+            )
+            .await?;
+        c.execute(&st, &[&org_id, &g1, &b1, &a1, &n1]).await
+    };
+    let actor = async {
+        if g2.is_empty() {
+            return Ok(0);
+        }
+        let st = c
+            .prepare_cached(
+                "INSERT INTO rollup_actor (org_id, grain, bucket, actor_type, actor_id, via_type, n)
+                 SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[])
+                 ON CONFLICT (org_id, grain, bucket, actor_type, actor_id, via_type)
+                 DO UPDATE SET n = rollup_actor.n + excluded.n",
+            )
+            .await?;
+        c.execute(&st, &[&org_id, &g2, &b2, &t2, &i2, &v2, &n2])
+            .await
+    };
+    // read, merge in memory, write back: safe because the caller holds the org's head
+    // row lock (appends and the purge both take it)
+    let full = async {
+        if b3.is_empty() {
+            return Ok(0);
+        }
+        let st = c
+            .prepare_cached(
+                "SELECT bucket, actor_type, actor_id, via_type, counts FROM rollup_actor_actions
+                 WHERE org_id = $1 AND (bucket, actor_type, actor_id, via_type) IN
+                     (SELECT * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]))",
+            )
+            .await?;
+        let mut merged: FastMap<
+            (i64, String, String, String),
+            std::collections::BTreeMap<String, i64>,
+        > = FastMap::default();
+        for r in c.query(&st, &[&org_id, &b3, &t3, &i3, &v3]).await? {
+            let key = (r.get(0), r.get(1), r.get(2), r.get(3));
+            merged.insert(key, super::unpack_counts(r.get(4)));
+        }
+        let (mut b, mut t, mut i, mut v, mut counts) = (vec![], vec![], vec![], vec![], vec![]);
+        let (mut gone_b, mut gone_t, mut gone_i, mut gone_v) = (vec![], vec![], vec![], vec![]);
+        for (&(bucket, at, aid, via), delta) in &deltas.full {
+            let key = (bucket, at.to_string(), aid.to_string(), via.to_string());
+            let now = ledger::apply_packed(merged.remove(&key).unwrap_or_default(), delta, sign);
+            if now.is_empty() {
+                gone_b.push(bucket);
+                gone_t.push(at);
+                gone_i.push(aid);
+                gone_v.push(via);
+            } else {
+                b.push(bucket);
+                t.push(at);
+                i.push(aid);
+                v.push(via);
+                counts.push(super::pack_counts(&now));
             }
         }
-    }
-
-    fn count(
-        &mut self,
-        occurred_at: i64,
-        action: &'a str,
-        actor_type: &'a str,
-        actor_id: &'a str,
-        via: &'a str,
-    ) {
-        if !crate::model::Catalog::builtin().rolled_up(action) {
-            return;
-        }
-        let hour = floor_to(occurred_at, HOUR_MICROS);
-        let day = floor_to(occurred_at, DAY_MICROS);
-        for (grain, bucket) in [(0, hour), (1, day)] {
-            *self.action.entry((grain, bucket, action)).or_default() += 1;
-            *self
-                .actor
-                .entry((grain, bucket, actor_type, actor_id, via))
-                .or_default() += 1;
-        }
-        *self
-            .full
-            .entry((day, actor_type, actor_id, via))
-            .or_default()
-            .entry(action)
-            .or_default() += 1;
-    }
-
-    /// Writes (`sign` 1) or takes back (`sign` -1) the deltas: four statements, pipelined.
-    async fn write<C: GenericClient>(
-        &self,
-        c: &C,
-        org_id: i64,
-        sign: i64,
-    ) -> Result<(), tokio_postgres::Error> {
-        let (mut g1, mut b1, mut a1, mut n1) = (vec![], vec![], vec![], vec![]);
-        for (&(grain, bucket, action), k) in &self.action {
-            g1.push(grain);
-            b1.push(bucket);
-            a1.push(action);
-            n1.push(k * sign);
-        }
-        let (mut g2, mut b2, mut t2, mut i2, mut v2, mut n2) =
-            (vec![], vec![], vec![], vec![], vec![], vec![]);
-        for (&(grain, bucket, at, aid, via), k) in &self.actor {
-            g2.push(grain);
-            b2.push(bucket);
-            t2.push(at);
-            i2.push(aid);
-            v2.push(via);
-            n2.push(k * sign);
-        }
-        let (mut b3, mut t3, mut i3, mut v3) = (vec![], vec![], vec![], vec![]);
-        for &(bucket, at, aid, via) in self.full.keys() {
-            b3.push(bucket);
-            t3.push(at);
-            i3.push(aid);
-            v3.push(via);
-        }
-        let (mut i4, mut name4, mut seen4) = (vec![], vec![], vec![]);
-        if sign > 0 {
-            for (&aid, &(t, by)) in &self.actors {
-                i4.push(aid);
-                name4.push(by);
-                seen4.push(t);
-            }
-        }
-        let action = async {
-            if g1.is_empty() {
+        let upsert = async {
+            if b.is_empty() {
                 return Ok(0);
             }
             let st = c
                 .prepare_cached(
-                    "INSERT INTO rollup_action (org_id, grain, bucket, action, n)
-                     SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BIGINT[])
-                     ON CONFLICT (org_id, grain, bucket, action)
-                     DO UPDATE SET n = rollup_action.n + excluded.n",
+                    "INSERT INTO rollup_actor_actions (org_id, bucket, actor_type, actor_id, via_type, counts)
+                     SELECT $1, * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[])
+                     ON CONFLICT (org_id, bucket, actor_type, actor_id, via_type)
+                     DO UPDATE SET counts = excluded.counts",
                 )
                 .await?;
-            c.execute(&st, &[&org_id, &g1, &b1, &a1, &n1]).await
+            c.execute(&st, &[&org_id, &b, &t, &i, &v, &counts]).await
         };
-        let actor = async {
-            if g2.is_empty() {
+        let delete = async {
+            if gone_b.is_empty() {
                 return Ok(0);
             }
             let st = c
                 .prepare_cached(
-                    "INSERT INTO rollup_actor (org_id, grain, bucket, actor_type, actor_id, via_type, n)
-                     SELECT $1, * FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BIGINT[])
-                     ON CONFLICT (org_id, grain, bucket, actor_type, actor_id, via_type)
-                     DO UPDATE SET n = rollup_actor.n + excluded.n",
-                )
-                .await?;
-            c.execute(&st, &[&org_id, &g2, &b2, &t2, &i2, &v2, &n2])
-                .await
-        };
-        // read, merge in memory, write back: safe because the caller holds the org's head
-        // row lock (appends and the purge both take it)
-        let full = async {
-            if b3.is_empty() {
-                return Ok(0);
-            }
-            let st = c
-                .prepare_cached(
-                    "SELECT bucket, actor_type, actor_id, via_type, counts FROM rollup_actor_actions
+                    "DELETE FROM rollup_actor_actions
                      WHERE org_id = $1 AND (bucket, actor_type, actor_id, via_type) IN
                          (SELECT * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]))",
                 )
                 .await?;
-            let mut merged: FastMap<
-                (i64, String, String, String),
-                std::collections::BTreeMap<String, i64>,
-            > = FastMap::default();
-            for r in c.query(&st, &[&org_id, &b3, &t3, &i3, &v3]).await? {
-                let key = (r.get(0), r.get(1), r.get(2), r.get(3));
-                merged.insert(key, super::unpack_counts(r.get(4)));
-            }
-            let (mut b, mut t, mut i, mut v, mut counts) = (vec![], vec![], vec![], vec![], vec![]);
-            let (mut gone_b, mut gone_t, mut gone_i, mut gone_v) = (vec![], vec![], vec![], vec![]);
-            for (&(bucket, at, aid, via), delta) in &self.full {
-                let key = (bucket, at.to_string(), aid.to_string(), via.to_string());
-                let mut now = merged.remove(&key).unwrap_or_default();
-                for (&action, k) in delta {
-                    let n = now.entry(action.to_string()).or_default();
-                    *n += k * sign;
-                    if *n <= 0 {
-                        now.remove(action);
-                    }
-                }
-                if now.is_empty() {
-                    gone_b.push(bucket);
-                    gone_t.push(at);
-                    gone_i.push(aid);
-                    gone_v.push(via);
-                } else {
-                    b.push(bucket);
-                    t.push(at);
-                    i.push(aid);
-                    v.push(via);
-                    counts.push(super::pack_counts(&now));
-                }
-            }
-            let upsert = async {
-                if b.is_empty() {
-                    return Ok(0);
-                }
-                let st = c
-                    .prepare_cached(
-                        "INSERT INTO rollup_actor_actions (org_id, bucket, actor_type, actor_id, via_type, counts)
-                         SELECT $1, * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[])
-                         ON CONFLICT (org_id, bucket, actor_type, actor_id, via_type)
-                         DO UPDATE SET counts = excluded.counts",
-                    )
-                    .await?;
-                c.execute(&st, &[&org_id, &b, &t, &i, &v, &counts]).await
-            };
-            let delete = async {
-                if gone_b.is_empty() {
-                    return Ok(0);
-                }
-                let st = c
-                    .prepare_cached(
-                        "DELETE FROM rollup_actor_actions
-                         WHERE org_id = $1 AND (bucket, actor_type, actor_id, via_type) IN
-                             (SELECT * FROM UNNEST($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]))",
-                    )
-                    .await?;
-                c.execute(&st, &[&org_id, &gone_b, &gone_t, &gone_i, &gone_v])
-                    .await
-            };
-            let (a, d) = futures_util::try_join!(upsert, delete)?;
-            Ok(a + d)
+            c.execute(&st, &[&org_id, &gone_b, &gone_t, &gone_i, &gone_v])
+                .await
         };
-        let actors = async {
-            if i4.is_empty() {
-                return Ok(0);
-            }
-            let st = c
-                .prepare_cached(
-                    "INSERT INTO actors (org_id, actor_id, performed_by, seen_at)
-                     SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BIGINT[])
-                     ON CONFLICT (org_id, actor_id) DO UPDATE
-                     SET performed_by = excluded.performed_by, seen_at = excluded.seen_at
-                     WHERE excluded.seen_at >= actors.seen_at",
-                )
-                .await?;
-            c.execute(&st, &[&org_id, &i4, &name4, &seen4]).await
-        };
-        futures_util::try_join!(action, actor, full, actors)?;
-        Ok(())
-    }
+        let (a, d) = futures_util::try_join!(upsert, delete)?;
+        Ok(a + d)
+    };
+    let actors = async {
+        if i4.is_empty() {
+            return Ok(0);
+        }
+        let st = c
+            .prepare_cached(
+                "INSERT INTO actors (org_id, actor_id, performed_by, seen_at)
+                 SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BIGINT[])
+                 ON CONFLICT (org_id, actor_id) DO UPDATE
+                 SET performed_by = excluded.performed_by, seen_at = excluded.seen_at
+                 WHERE excluded.seen_at >= actors.seen_at",
+            )
+            .await?;
+        c.execute(&st, &[&org_id, &i4, &name4, &seen4]).await
+    };
+    futures_util::try_join!(action, actor, full, actors)?;
+    Ok(())
 }
 
-/// Ids an org stored before a group, from the lookup under its lock: id -> (seq, content hash).
-type Stored = FastMap<String, (u64, Vec<u8>)>;
-
-/// What one group adds to an org's log, decided in memory against a head and the ids stored
-/// before it: which requests fail (an id conflict), which events repeat an earlier one, and
-/// the sealed rows, Merkle nodes and rollup deltas of the rest. Pure: the same head and ids
-/// give the same rows, which is what lets a group be sealed before the org's lock is taken
-/// and checked against the head once it is.
+/// A group's [`ledger::Decision`] as this backend writes it: the rows as columns for `UNNEST`.
 struct Decided<'g> {
     /// The head the group was decided against (seq and hash), and the one it leaves.
     base: (u64, Hash),
@@ -1204,90 +1101,29 @@ struct Decided<'g> {
     deltas: Deltas<'g>,
 }
 
-fn decide<'g>(group: &'g [Pending], base: &Head, stored: &Stored, recorded_at: i64) -> Decided<'g> {
-    let recorded_text = crate::model::time::format_micros(recorded_at);
-    let mut head = base.clone();
-    // ids stored by this group's earlier requests
-    let mut added: FastMap<&'g str, (u64, &'g [u8])> = FastMap::default();
-    let mut cols = EventCols::default();
+/// Decides the group with [`ledger::decide`] against `base` and the ids `stored` before it.
+fn decide<'g>(
+    group: &'g [Pending],
+    base: &Head,
+    stored: &ledger::Stored,
+    recorded_at: i64,
+) -> Decided<'g> {
+    let requests: Vec<&'g [PreparedEvent]> = group.iter().map(|p| p.events.as_slice()).collect();
+    let d = ledger::decide(&requests, base, stored, recorded_at);
     let mut nodes: (Vec<i64>, Vec<i64>, Vec<Vec<u8>>) = Default::default();
-    let mut deltas = Deltas::default();
-    let mut results = Vec::with_capacity(group.len());
-    for p in group {
-        // a failing request leaves nothing behind: its rows are taken back
-        let (rows_before, nodes_before) = (cols.seq.len(), nodes.0.len());
-        let mut tree = head.tree.clone();
-        let (mut seq, mut hash) = (head.seq, head.hash);
-        let mut mine: FastMap<&'g str, (u64, &'g [u8])> = FastMap::default();
-        let mut out = Vec::with_capacity(p.events.len());
-        let mut failed = None;
-        for (index, ev) in p.events.iter().enumerate() {
-            if !ev.id_generated {
-                let earlier = mine
-                    .get(ev.id.as_str())
-                    .or_else(|| added.get(ev.id.as_str()))
-                    .copied()
-                    .or_else(|| stored.get(&ev.id).map(|(s, h)| (*s, h.as_slice())));
-                if let Some((s, content_hash)) = earlier {
-                    if content_hash != ev.content_hash.as_slice() {
-                        failed = Some(StoreError::IdConflict {
-                            index,
-                            id: ev.id.clone(),
-                        });
-                        break;
-                    }
-                    out.push(Appended {
-                        id: ev.id.clone(),
-                        seq: s,
-                        duplicate: true,
-                    });
-                    continue;
-                }
-            }
-            seq += 1;
-            let sealed = seal_at(ev, seq, &hash, &recorded_text);
-            for (level, idx, node) in tree.append(merkle::leaf_hash(sealed.body.as_bytes())) {
-                if level >= STORED_LEVEL {
-                    nodes.0.push(i64::from(level));
-                    nodes.1.push(idx as i64);
-                    nodes.2.push(node.to_vec());
-                }
-            }
-            hash = sealed.hash;
-            cols.push(ev, seq, sealed);
-            mine.insert(&ev.id, (seq, &ev.content_hash));
-            out.push(Appended {
-                id: ev.id.clone(),
-                seq,
-                duplicate: false,
-            });
-        }
-        if let Some(e) = failed {
-            cols.truncate(rows_before);
-            nodes.0.truncate(nodes_before);
-            nodes.1.truncate(nodes_before);
-            nodes.2.truncate(nodes_before);
-            results.push(Err(e));
-            continue;
-        }
-        head = Head { seq, hash, tree };
-        added.extend(mine);
-        // the new events only (duplicates were counted when first stored)
-        for (ev, a) in p.events.iter().zip(&out) {
-            if !a.duplicate {
-                deltas.add(ev);
-            }
-        }
-        results.push(Ok(out));
+    for n in &d.nodes {
+        nodes.0.push(i64::from(n.level));
+        nodes.1.push(n.index as i64);
+        nodes.2.push(n.hash.to_vec());
     }
     Decided {
-        base: (base.seq, base.hash),
-        head,
-        recorded_at,
-        results,
-        cols,
+        base: d.base,
+        head: d.head,
+        recorded_at: d.recorded_at,
+        results: d.results,
+        cols: EventCols::new(d.rows),
         nodes,
-        deltas,
+        deltas: d.deltas,
     }
 }
 
@@ -1386,7 +1222,7 @@ impl Decided<'_> {
             .await
         };
         // rollups in the same transaction: counts and events can never disagree
-        let rollups = async { self.deltas.write(tx, org_id, 1).await.map(|()| 0) };
+        let rollups = async { write_deltas(tx, org_id, &self.deltas, 1).await.map(|()| 0) };
         futures_util::try_join!(merkle, rollups, new_head)?;
         Ok(())
     }
@@ -1520,7 +1356,7 @@ impl Inner {
                 // sealed now, against the head the groups before it leave; the next group
                 // is sealed while this one waits for the lock and writes
                 Some(base) => {
-                    let decided = decide(&group, &base, &Stored::default(), now_micros());
+                    let decided = decide(&group, &base, &ledger::Stored::default(), now_micros());
                     seal.head = Some(decided.head.clone());
                     self.commit_sealed(org_id, &group, decided, seal, &sealer)
                         .await
@@ -1685,10 +1521,11 @@ impl Inner {
         )?;
         let row =
             row.ok_or_else(|| StoreError::Internal(format!("org {org_id} has no head row")))?;
-        let head = Head::from_row(&row)?;
-        let mut stored = Stored::default();
+        let head = head_from_row(&row)?;
+        let mut stored = ledger::Stored::default();
         for r in found {
-            stored.insert(r.get(0), (r.get::<_, i64>(1) as u64, r.get(2)));
+            let hash = hash32(r.get(2), "content hash")?;
+            stored.insert(r.get(0), (r.get::<_, i64>(1) as u64, hash));
         }
         let decided = decide(group, &head, &stored, now_micros());
         if let Some(mut seal) = seal {
@@ -2289,28 +2126,22 @@ impl Store for PostgresStore {
                 &[&org_id, &(old_cut as i64), &(limit as i64)],
             )
             .await?;
-        let mut cut = old_cut;
-        let mut deltas = Deltas::default();
-        for r in &rows {
-            let recorded: i64 = r.get(1);
-            if recorded >= before {
-                break;
-            }
-            cut = r.get::<_, i64>(0) as u64;
-            let action: &str = r.get(3);
-            let actor_type: &str = r.get(4);
-            let actor_id: Option<&str> = r.get(5);
-            let via: Option<&str> = r.get(6);
-            deltas.count(
-                r.get(2),
-                action,
-                actor_type,
-                actor_id.unwrap_or(""),
-                via.unwrap_or(""),
-            );
-        }
+        let candidates: Vec<ledger::PurgeCandidate> = rows
+            .iter()
+            .map(|r| ledger::PurgeCandidate {
+                seq: r.get::<_, i64>(0) as u64,
+                recorded_at: r.get(1),
+                occurred_at: r.get(2),
+                action: r.get(3),
+                actor_type: r.get(4),
+                actor_id: r.get(5),
+                via_type: r.get(6),
+            })
+            .collect();
+        let plan = ledger::plan_purge(old_cut, &candidates, before);
+        let cut = plan.cut;
         let purged = Purged {
-            events: cut - old_cut,
+            events: plan.events(),
             cut_seq: cut,
         };
         if dry_run || cut == old_cut {
@@ -2319,18 +2150,10 @@ impl Store for PostgresStore {
         // 1. keep what later proofs need: the small subtrees ending in the purged range
         //    (while their leaves exist) and the right edge at the cut
         let (kept, peaks) = with_nodes(&tx, org_id, |src| {
-            let mut nodes = Vec::new();
-            for level in 0..STORED_LEVEL {
-                let width = 1u64 << level;
-                let mut i = old_cut / width;
-                while (i + 1) * width <= cut {
-                    if (i + 1) * width > old_cut {
-                        nodes.push((level, i, src.node(level, i)?));
-                    }
-                    i += 1;
-                }
-            }
-            Ok((nodes, tree_at(src, cut)?.peaks().to_vec()))
+            Ok((
+                ledger::nodes_to_keep(src, old_cut, cut)?,
+                tree_at(src, cut)?.peaks().to_vec(),
+            ))
         })
         .await?;
         let prev: Vec<u8> = tx
@@ -2341,10 +2164,10 @@ impl Store for PostgresStore {
             .await?
             .get(0);
         let (mut lv, mut ix, mut hs) = (vec![], vec![], vec![]);
-        for (level, idx, h) in &kept {
-            lv.push(i64::from(*level));
-            ix.push(*idx as i64);
-            hs.push(h.to_vec());
+        for n in &kept {
+            lv.push(i64::from(n.level));
+            ix.push(n.index as i64);
+            hs.push(n.hash.to_vec());
         }
         tx.execute(
             "INSERT INTO merkle_nodes (org_id, level, idx, hash)
@@ -2354,7 +2177,7 @@ impl Store for PostgresStore {
         )
         .await?;
         // 2. take the events out of the rollups
-        deltas.write(&tx, org_id, -1).await?;
+        write_deltas(&tx, org_id, &plan.deltas, -1).await?;
         for table in ["rollup_action", "rollup_actor"] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE org_id = $1 AND n <= 0"),

@@ -20,13 +20,13 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionB
 use tokio::sync::mpsc::{Receiver, Sender, channel, error::TryRecvError};
 use tokio::sync::{Semaphore, oneshot};
 
+use super::ledger::{self, Deltas, Head, STORED_LEVEL};
 use super::{
-    ActorActionTally, Appended, CountQuery, CountRow, CountSource, DAY_MICROS, EventQuery,
-    EventRow, HOUR_MICROS, KeyRecord, NewKey, Order, OrgSettings, PurgeState, Purged,
-    SigningKeyInfo, Store, StoreError, StoreResult, StoredCheckpoint, VerifyRow, pack_counts,
-    unpack_counts,
+    ActorActionTally, Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord,
+    NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult,
+    StoredCheckpoint, VerifyRow, pack_counts, unpack_counts,
 };
-use crate::model::chain::{PreparedEvent, ZERO_HASH, seal_at};
+use crate::model::chain::{PreparedEvent, ZERO_HASH};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
 use crate::model::time::now_micros;
 use crate::model::{KeyInfo, Org, Scope};
@@ -912,14 +912,6 @@ struct Pending {
     reply: Reply<Vec<Appended>>,
 }
 
-/// An org's chain head and the right edge of its Merkle tree.
-#[derive(Clone)]
-struct Head {
-    seq: u64,
-    hash: [u8; 32],
-    tree: CompactRange,
-}
-
 /// What the writer keeps between groups.
 #[derive(Default)]
 struct Writer {
@@ -1042,45 +1034,52 @@ fn commit_group(conn: &mut Connection, writer: &mut Writer, group: Vec<Pending>)
     end_transaction(conn);
 }
 
-/// The group in one transaction, each request in its own savepoint. `Ok`: committed, with
-/// each request's own outcome (a request that failed alone left nothing); `Err`: nothing of
-/// the group was committed.
+/// The group in one transaction: per org, its requests decided by [`ledger::decide`] and
+/// written. `Ok`: committed, with each request's own outcome (a request that failed alone,
+/// an id conflict, left nothing); `Err`: nothing of the group was committed.
 fn try_commit_group(
     conn: &mut Connection,
     heads: &mut HashMap<i64, Head>,
     group: &[Pending],
 ) -> StoreResult<Vec<StoreResult<Vec<Appended>>>> {
     let recorded_at = now_micros();
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut pending_heads: HashMap<i64, Head> = HashMap::new();
-    let mut rollups = Rollups::default();
-    let mut results = Vec::with_capacity(group.len());
-    for p in group {
-        let r = append_request(
-            &mut tx,
-            heads,
-            &mut pending_heads,
-            &mut rollups,
-            p,
-            recorded_at,
-        );
-        if let Err(e) = &r
-            && tx.is_autocommit()
-        {
-            // SQLite rolled the whole transaction back, not only the request's savepoint
-            // (it does so for SQLITE_FULL, SQLITE_IOERR and SQLITE_NOMEM in the middle of a
-            // statement): the requests before this one are gone with it, and the rest of the
-            // group must not run outside a transaction.
-            return Err(e.clone());
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // the group's requests by org, each org's in arrival order
+    let mut orgs: Vec<(i64, Vec<usize>)> = Vec::new();
+    for (i, p) in group.iter().enumerate() {
+        match orgs.iter_mut().find(|(org, _)| *org == p.org_id) {
+            Some((_, requests)) => requests.push(i),
+            None => orgs.push((p.org_id, vec![i])),
         }
-        results.push(r);
     }
-    // The rollups go into the same transaction: counts and events can never disagree.
-    rollups.write(&tx)?;
+    let mut results: Vec<Option<StoreResult<Vec<Appended>>>> = group.iter().map(|_| None).collect();
+    let mut pending_heads: HashMap<i64, Head> = HashMap::new();
+    for (org_id, indexes) in orgs {
+        let head = match heads.get(&org_id) {
+            // another process (the CLI's purge, an operator tool) may have appended since we
+            // cached the head: one primary-key probe tells
+            Some(h) if !row_exists(&tx, pk(org_id, h.seq + 1))? => h.clone(),
+            _ => load_head(&tx, org_id)?,
+        };
+        let requests: Vec<&[PreparedEvent]> = indexes
+            .iter()
+            .map(|&i| group[i].events.as_slice())
+            .collect();
+        let stored = stored_ids(&tx, org_id, &requests)?;
+        let decision = ledger::decide(&requests, &head, &stored, recorded_at);
+        write_decision(&tx, org_id, &decision)?;
+        for (i, r) in indexes.into_iter().zip(decision.results) {
+            results[i] = Some(r);
+        }
+        pending_heads.insert(org_id, decision.head);
+    }
     super::before_commit()?;
     tx.commit()?;
     heads.extend(pending_heads);
-    Ok(results)
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(StoreError::Internal("request not decided".into()))))
+        .collect())
 }
 
 fn row_exists(conn: &Connection, pk: i64) -> StoreResult<bool> {
@@ -1120,232 +1119,129 @@ fn load_chain_head(conn: &Connection, org_id: i64) -> StoreResult<(u64, [u8; 32]
     }
 }
 
-/// Appends one request's events inside a savepoint; on any error the savepoint is rolled back
-/// and the request fails alone.
-fn append_request<'a>(
-    tx: &mut rusqlite::Transaction<'_>,
-    heads: &HashMap<i64, Head>,
-    pending_heads: &mut HashMap<i64, Head>,
-    rollups: &mut Rollups<'a>,
-    p: &'a Pending,
-    recorded_at: i64,
-) -> StoreResult<Vec<Appended>> {
-    let recorded_at_text = &crate::model::time::format_micros(recorded_at);
-    let sp = tx.savepoint()?;
-    let mut head = match pending_heads
-        .get(&p.org_id)
-        .or_else(|| heads.get(&p.org_id))
-    {
-        // another process (the CLI's purge, an operator tool) may have appended since we
-        // cached the head: one primary-key probe tells
-        Some(h) if !row_exists(&sp, pk(p.org_id, h.seq + 1))? => h.clone(),
-        _ => load_head(&sp, p.org_id)?,
-    };
-    let mut out = Vec::with_capacity(p.events.len());
-    let mut delta = Rollups::default();
-    let mut seen: HashMap<&str, (u64, [u8; 32])> = HashMap::new();
-    {
-        let mut lookup = sp
-            .prepare_cached("SELECT seq, content_hash FROM events WHERE org_id = ?1 AND id = ?2")?;
-        let mut insert_node = sp.prepare_cached(
-            "INSERT INTO merkle_nodes (org_id, level, idx, hash) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        let mut insert = sp.prepare_cached(
-            "INSERT INTO events (pk, org_id, seq, id, occurred_at, recorded_at, action, entity_id,
-                                 actor_type, actor_id, via_type, content_hash, hash, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?;
-        for (index, ev) in p.events.iter().enumerate() {
-            if !ev.id_generated {
-                let earlier = match seen.get(ev.id.as_str()) {
-                    Some(e) => Some(*e),
-                    None => lookup
-                        .query_row(params![p.org_id, ev.id], |r| {
-                            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?))
-                        })
-                        .optional()?
-                        .map(|(seq, h)| (seq, h.try_into().unwrap_or([0u8; 32]))),
-                };
-                if let Some((seq, content_hash)) = earlier {
-                    if content_hash != ev.content_hash {
-                        return Err(StoreError::IdConflict {
-                            index,
-                            id: ev.id.clone(),
-                        });
-                    }
-                    out.push(Appended {
-                        id: ev.id.clone(),
-                        seq,
-                        duplicate: true,
-                    });
-                    continue;
-                }
-            }
-            let seq = head.seq + 1;
-            let sealed = seal_at(ev, seq, &head.hash, recorded_at_text);
-            for (level, idx, node) in head.tree.append(merkle::leaf_hash(sealed.body.as_bytes())) {
-                if level >= STORED_LEVEL {
-                    insert_node.execute(params![p.org_id, level, idx as i64, &node[..]])?;
-                }
-            }
-            insert.execute(params![
-                pk(p.org_id, seq),
-                p.org_id,
-                seq as i64,
-                ev.id,
-                ev.occurred_at,
-                recorded_at,
-                ev.action,
-                ev.entity_id,
-                ev.actor_type,
-                ev.actor_id,
-                ev.via_type,
-                &ev.content_hash[..],
-                &sealed.hash[..],
-                sealed.body,
-            ])?;
-            seen.insert(ev.id.as_str(), (seq, ev.content_hash));
-            delta.add(p.org_id, ev);
-            head.seq = seq;
-            head.hash = sealed.hash;
-            out.push(Appended {
-                id: ev.id.clone(),
-                seq,
-                duplicate: false,
-            });
+/// The ids of these requests the org stored before: id -> (seq, content hash).
+fn stored_ids(
+    conn: &Connection,
+    org_id: i64,
+    requests: &[&[PreparedEvent]],
+) -> StoreResult<ledger::Stored> {
+    let mut lookup =
+        conn.prepare_cached("SELECT seq, content_hash FROM events WHERE org_id = ?1 AND id = ?2")?;
+    let mut stored = ledger::Stored::default();
+    let mut asked = std::collections::HashSet::new();
+    for ev in requests.iter().flat_map(|r| r.iter()) {
+        if ev.id_generated || !asked.insert(ev.id.as_str()) {
+            continue;
+        }
+        let found = lookup
+            .query_row(params![org_id, ev.id], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?))
+            })
+            .optional()?;
+        if let Some((seq, hash)) = found {
+            let hash: Hash = hash.try_into().map_err(|_| {
+                StoreError::Internal(format!("stored content hash of seq {seq} is not 32 bytes"))
+            })?;
+            stored.insert(ev.id.clone(), (seq, hash));
         }
     }
-    sp.commit()?;
-    pending_heads.insert(p.org_id, head);
-    rollups.merge(delta);
-    Ok(out)
+    Ok(stored)
 }
 
-const GRAIN_HOUR: i64 = 0;
-const GRAIN_DAY: i64 = 1;
-
-fn floor_to(t: i64, step: i64) -> i64 {
-    t - t.rem_euclid(step)
+/// Writes what the ledger decided for one org: its rows, Merkle nodes and rollups. The
+/// rollups go into the same transaction: counts and events can never disagree.
+fn write_decision(conn: &Connection, org_id: i64, d: &ledger::Decision<'_>) -> StoreResult<()> {
+    let recorded_at = d.recorded_at;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO events (pk, org_id, seq, id, occurred_at, recorded_at, action, entity_id,
+                             actor_type, actor_id, via_type, content_hash, hash, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for row in &d.rows {
+        let ev = row.event;
+        insert.execute(params![
+            pk(org_id, row.seq),
+            org_id,
+            row.seq as i64,
+            ev.id,
+            ev.occurred_at,
+            recorded_at,
+            ev.action,
+            ev.entity_id,
+            ev.actor_type,
+            ev.actor_id,
+            ev.via_type,
+            &ev.content_hash[..],
+            &row.hash[..],
+            row.body,
+        ])?;
+    }
+    let mut insert_node = conn.prepare_cached(
+        "INSERT INTO merkle_nodes (org_id, level, idx, hash) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for n in &d.nodes {
+        insert_node.execute(params![org_id, n.level, n.index as i64, &n.hash[..]])?;
+    }
+    write_deltas(conn, org_id, &d.deltas, 1)
 }
 
-/// Count deltas of one group commit, written with one upsert per distinct key.
-/// (org, day, actor type, actor id, via type)
-type ActorDay<'a> = (i64, i64, &'static str, &'a str, &'static str);
-
-/// Keys borrow from the group's events, which outlive the commit.
-#[derive(Default)]
-struct Rollups<'a> {
-    action: HashMap<(i64, i64, i64, &'a str), i64>,
-    actor: HashMap<(i64, i64, i64, &'static str, &'a str, &'static str), i64>,
-    /// (org, day, actor type, actor id, via) -> action -> n
-    full: HashMap<ActorDay<'a>, HashMap<&'a str, i64>>,
-    /// (org, actor id) -> (occurred_at, performed by): the latest by occurred_at wins
-    actors: HashMap<(i64, &'a str), (i64, &'a str)>,
-}
-
-impl<'a> Rollups<'a> {
-    fn add(&mut self, org_id: i64, ev: &'a PreparedEvent) {
-        if !crate::model::Catalog::builtin().rolled_up(&ev.action) {
-            return;
-        }
-        let hour = floor_to(ev.occurred_at, HOUR_MICROS);
-        let day = floor_to(ev.occurred_at, DAY_MICROS);
-        let actor_id = ev.actor_id.as_deref().unwrap_or("");
-        let via = ev.via_type.unwrap_or("");
-        let action = ev.action.as_str();
-        for (grain, bucket) in [(GRAIN_HOUR, hour), (GRAIN_DAY, day)] {
-            *self
-                .action
-                .entry((org_id, grain, bucket, action))
-                .or_default() += 1;
-            *self
-                .actor
-                .entry((org_id, grain, bucket, ev.actor_type, actor_id, via))
-                .or_default() += 1;
-        }
-        *self
-            .full
-            .entry((org_id, day, ev.actor_type, actor_id, via))
-            .or_default()
-            .entry(action)
-            .or_default() += 1;
-        if ev.actor_type == "user" && !actor_id.is_empty() {
-            let e = self
-                .actors
-                .entry((org_id, actor_id))
-                .or_insert((i64::MIN, ""));
-            if ev.occurred_at >= e.0 {
-                *e = (ev.occurred_at, &ev.performed_by);
-            }
+/// Adds (`sign` 1) or takes back (`sign` -1) rollup deltas, one upsert per key. Rows left
+/// at zero or below are for the caller to delete (a purge does).
+fn write_deltas(conn: &Connection, org_id: i64, deltas: &Deltas<'_>, sign: i64) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO rollup_action (org_id, grain, bucket, action, n) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (org_id, grain, bucket, action) DO UPDATE SET n = n + excluded.n",
+    )?;
+    for ((grain, bucket, action), n) in &deltas.action {
+        stmt.execute(params![org_id, grain, bucket, action, n * sign])?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO rollup_actor (org_id, grain, bucket, actor_type, actor_id, via_type, n)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (org_id, grain, bucket, actor_type, actor_id, via_type)
+         DO UPDATE SET n = n + excluded.n",
+    )?;
+    for ((grain, bucket, at, aid, via), n) in &deltas.actor {
+        stmt.execute(params![org_id, grain, bucket, at, aid, via, n * sign])?;
+    }
+    let mut read = conn.prepare_cached(
+        "SELECT counts FROM rollup_actor_actions
+         WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
+    )?;
+    let mut write = conn.prepare_cached(
+        "INSERT OR REPLACE INTO rollup_actor_actions
+         (org_id, bucket, actor_type, actor_id, via_type, counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut delete = conn.prepare_cached(
+        "DELETE FROM rollup_actor_actions
+         WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
+    )?;
+    for ((bucket, at, aid, via), delta) in &deltas.full {
+        let key = params![org_id, bucket, at, aid, via];
+        let old: Option<String> = read.query_row(key, |r| r.get(0)).optional()?;
+        let counts = ledger::apply_packed(
+            old.as_deref().map(unpack_counts).unwrap_or_default(),
+            delta,
+            sign,
+        );
+        if counts.is_empty() {
+            delete.execute(key)?;
+        } else {
+            write.execute(params![org_id, bucket, at, aid, via, pack_counts(&counts)])?;
         }
     }
-
-    fn merge(&mut self, other: Rollups<'a>) {
-        for (k, n) in other.action {
-            *self.action.entry(k).or_default() += n;
-        }
-        for (k, n) in other.actor {
-            *self.actor.entry(k).or_default() += n;
-        }
-        for (k, counts) in other.full {
-            let mine = self.full.entry(k).or_default();
-            for (action, n) in counts {
-                *mine.entry(action).or_default() += n;
-            }
-        }
-        for (k, (t, name)) in other.actors {
-            let e = self.actors.entry(k).or_insert((i64::MIN, ""));
-            if t >= e.0 {
-                *e = (t, name);
-            }
-        }
-    }
-
-    fn write(&self, conn: &Connection) -> StoreResult<()> {
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO rollup_action (org_id, grain, bucket, action, n) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (org_id, grain, bucket, action) DO UPDATE SET n = n + excluded.n",
-        )?;
-        for ((org, grain, bucket, action), n) in &self.action {
-            stmt.execute(params![org, grain, bucket, action, n])?;
-        }
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO rollup_actor (org_id, grain, bucket, actor_type, actor_id, via_type, n)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (org_id, grain, bucket, actor_type, actor_id, via_type)
-             DO UPDATE SET n = n + excluded.n",
-        )?;
-        for ((org, grain, bucket, at, aid, via), n) in &self.actor {
-            stmt.execute(params![org, grain, bucket, at, aid, via, n])?;
-        }
-        let mut read = conn.prepare_cached(
-            "SELECT counts FROM rollup_actor_actions
-             WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
-        )?;
-        let mut write = conn.prepare_cached(
-            "INSERT OR REPLACE INTO rollup_actor_actions
-             (org_id, bucket, actor_type, actor_id, via_type, counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for ((org, bucket, at, aid, via), delta) in &self.full {
-            let key = params![org, bucket, at, aid, via];
-            let old: Option<String> = read.query_row(key, |r| r.get(0)).optional()?;
-            let mut counts = old.as_deref().map(unpack_counts).unwrap_or_default();
-            for (action, n) in delta {
-                *counts.entry((*action).to_string()).or_default() += n;
-            }
-            write.execute(params![org, bucket, at, aid, via, pack_counts(&counts)])?;
-        }
+    if sign > 0 {
         let mut stmt = conn.prepare_cached(
             "INSERT INTO actors (org_id, actor_id, performed_by, seen_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (org_id, actor_id) DO UPDATE
              SET performed_by = excluded.performed_by, seen_at = excluded.seen_at
              WHERE excluded.seen_at >= actors.seen_at",
         )?;
-        for ((org, aid), (seen_at, name)) in &self.actors {
-            stmt.execute(params![org, aid, name, seen_at])?;
+        for (aid, (seen_at, name)) in &deltas.actors {
+            stmt.execute(params![org_id, aid, name, seen_at])?;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Reads the packed action x actor day rollup and groups it in memory.
@@ -1523,10 +1419,6 @@ fn read_count_row(q: &CountQuery, r: &rusqlite::Row<'_>) -> rusqlite::Result<Cou
     })
 }
 
-/// Merkle nodes of this level and above are stored; below, they are recomputed from at
-/// most 2^STORED_LEVEL events. One stored row per ~8 events.
-const STORED_LEVEL: u32 = 4;
-
 /// Hashes of complete subtrees of one org's tree, from `merkle_nodes` and the events.
 struct SqliteNodes<'c> {
     conn: &'c Connection,
@@ -1670,9 +1562,6 @@ fn read_purge_state(conn: &Connection, org_id: i64) -> StoreResult<Option<PurgeS
     }))
 }
 
-/// A purged event's rollup keys: (occurred_at, action, actor type, actor id, via type).
-type Victim = (i64, String, String, Option<String>, Option<String>);
-
 /// One purge step inside the writer: see [`Store::purge`].
 fn purge_step(
     conn: &mut Connection,
@@ -1698,29 +1587,31 @@ fn purge_step(
         });
     }
     // the oldest events, in seq order, while they were stored before `before`
-    let mut cut = old_cut;
-    let mut victims: Vec<Victim> = Vec::new();
-    {
+    let candidates = {
         let mut stmt = tx.prepare_cached(
             "SELECT seq, recorded_at, occurred_at, action, actor_type, actor_id, via_type FROM events
              WHERE pk > ?1 AND pk < ?2 ORDER BY pk LIMIT ?3",
         )?;
-        let mut rows = stmt.query(params![
-            pk(org_id, old_cut),
-            pk(org_id + 1, 0),
-            limit as i64
-        ])?;
-        while let Some(r) = rows.next()? {
-            let (seq, recorded): (i64, i64) = (r.get(0)?, r.get(1)?);
-            if recorded >= before {
-                break;
-            }
-            cut = seq as u64;
-            victims.push((r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?));
-        }
-    }
+        stmt.query_map(
+            params![pk(org_id, old_cut), pk(org_id + 1, 0), limit as i64],
+            |r| {
+                Ok(ledger::PurgeCandidate {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    recorded_at: r.get(1)?,
+                    occurred_at: r.get(2)?,
+                    action: r.get(3)?,
+                    actor_type: r.get(4)?,
+                    actor_id: r.get(5)?,
+                    via_type: r.get(6)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let plan = ledger::plan_purge(old_cut, &candidates, before);
+    let cut = plan.cut;
     let purged = Purged {
-        events: cut - old_cut,
+        events: plan.events(),
         cut_seq: cut,
     };
     if dry_run || cut == old_cut {
@@ -1728,20 +1619,9 @@ fn purge_step(
     }
     // 1. keep what later proofs need: every subtree below the stored levels that ends in
     //    the purged range (computed now, while its leaves exist), and the right edge at the cut
-    let (src_nodes, peaks, prev_hash) = {
+    let (kept, peaks, prev_hash) = {
         let src = SqliteNodes { conn: &tx, org_id };
-        let mut nodes = Vec::new();
-        for level in 0..STORED_LEVEL {
-            let width = 1u64 << level;
-            let first = old_cut / width; // first subtree ending after old_cut
-            let mut i = first;
-            while (i + 1) * width <= cut {
-                if (i + 1) * width > old_cut {
-                    nodes.push((level, i, src.node(level, i).map_err(StoreError::Internal)?));
-                }
-                i += 1;
-            }
-        }
+        let nodes = ledger::nodes_to_keep(&src, old_cut, cut).map_err(StoreError::Internal)?;
         let tree = load_tree(&tx, org_id, cut)?;
         let prev: Vec<u8> = tx.query_row(
             "SELECT hash FROM events WHERE pk = ?1",
@@ -1754,12 +1634,18 @@ fn purge_step(
         let mut ins = tx.prepare_cached(
             "INSERT OR IGNORE INTO merkle_nodes (org_id, level, idx, hash) VALUES (?1, ?2, ?3, ?4)",
         )?;
-        for (level, idx, h) in &src_nodes {
-            ins.execute(params![org_id, level, *idx as i64, &h[..]])?;
+        for n in &kept {
+            ins.execute(params![org_id, n.level, n.index as i64, &n.hash[..]])?;
         }
     }
     // 2. take the events out of the rollups
-    subtract_rollups(&tx, org_id, &victims)?;
+    write_deltas(&tx, org_id, &plan.deltas, -1)?;
+    for table in ["rollup_action", "rollup_actor"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE org_id = ?1 AND n <= 0"),
+            [org_id],
+        )?;
+    }
     // 3. delete, under the guard the trigger checks
     tx.execute("INSERT INTO purge_guard (org_id) VALUES (?1)", [org_id])?;
     tx.execute(
@@ -1776,77 +1662,6 @@ fn purge_step(
     )?;
     tx.commit()?;
     Ok(purged)
-}
-
-/// Subtracts purged events from every rollup (and drops rows that reach zero).
-fn subtract_rollups(tx: &Connection, org_id: i64, victims: &[Victim]) -> StoreResult<()> {
-    let mut action: HashMap<(i64, i64, &str), i64> = HashMap::new();
-    let mut actor: HashMap<(i64, i64, &str, &str, &str), i64> = HashMap::new();
-    let mut full: HashMap<(i64, &str, &str, &str), HashMap<&str, i64>> = HashMap::new();
-    for (occurred, act, at, aid, via) in victims {
-        if !crate::model::Catalog::builtin().rolled_up(act) {
-            continue;
-        }
-        let aid = aid.as_deref().unwrap_or("");
-        let via = via.as_deref().unwrap_or("");
-        for (grain, step) in [(GRAIN_HOUR, HOUR_MICROS), (GRAIN_DAY, DAY_MICROS)] {
-            let b = floor_to(*occurred, step);
-            *action.entry((grain, b, act)).or_default() += 1;
-            *actor.entry((grain, b, at, aid, via)).or_default() += 1;
-        }
-        *full
-            .entry((floor_to(*occurred, DAY_MICROS), at, aid, via))
-            .or_default()
-            .entry(act)
-            .or_default() += 1;
-    }
-    let mut stmt = tx.prepare_cached(
-        "UPDATE rollup_action SET n = n - ?5 WHERE org_id = ?1 AND grain = ?2 AND bucket = ?3 AND action = ?4",
-    )?;
-    for ((grain, b, a), n) in &action {
-        stmt.execute(params![org_id, grain, b, a, n])?;
-    }
-    let mut stmt = tx.prepare_cached(
-        "UPDATE rollup_actor SET n = n - ?7 WHERE org_id = ?1 AND grain = ?2 AND bucket = ?3
-         AND actor_type = ?4 AND actor_id = ?5 AND via_type = ?6",
-    )?;
-    for ((grain, b, at, aid, via), n) in &actor {
-        stmt.execute(params![org_id, grain, b, at, aid, via, n])?;
-    }
-    let mut read = tx.prepare_cached(
-        "SELECT counts FROM rollup_actor_actions
-         WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
-    )?;
-    let mut write = tx.prepare_cached(
-        "UPDATE rollup_actor_actions SET counts = ?6
-         WHERE org_id = ?1 AND bucket = ?2 AND actor_type = ?3 AND actor_id = ?4 AND via_type = ?5",
-    )?;
-    for ((b, at, aid, via), delta) in &full {
-        let old: Option<String> = read
-            .query_row(params![org_id, b, at, aid, via], |r| r.get(0))
-            .optional()?;
-        let mut counts = old.as_deref().map(unpack_counts).unwrap_or_default();
-        for (a, n) in delta {
-            if let Some(c) = counts.get_mut(*a) {
-                *c -= n;
-            }
-        }
-        counts.retain(|_, n| *n > 0);
-        write.execute(params![org_id, b, at, aid, via, pack_counts(&counts)])?;
-    }
-    tx.execute(
-        "DELETE FROM rollup_action WHERE org_id = ?1 AND n <= 0",
-        [org_id],
-    )?;
-    tx.execute(
-        "DELETE FROM rollup_actor WHERE org_id = ?1 AND n <= 0",
-        [org_id],
-    )?;
-    tx.execute(
-        "DELETE FROM rollup_actor_actions WHERE org_id = ?1 AND counts = ''",
-        [org_id],
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]
