@@ -356,7 +356,7 @@ mod tests {
     fn event(id: &str, content: u8, generated: bool) -> PreparedEvent {
         let v = serde_json::json!({
             "id": id,
-            "action": if content % 2 == 0 { "ticket.created" } else { "ticket.updated" },
+            "action": if content.is_multiple_of(2) { "ticket.created" } else { "ticket.updated" },
             "occurred_at": format!("2026-01-0{}T0{}:00:00Z", 1 + content % 3, content % 5),
             "entity": {"type": "ticket", "id": format!("t_{content}")},
             "actor": {"type": "user", "id": format!("u_{}", content % 3), "name": format!("U{content}")},
