@@ -32,8 +32,9 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 
 use super::ledger::{self, Deltas, FastMap, Head, STORED_LEVEL};
+use super::sql;
 use super::{
-    Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord, NewKey, Order,
+    Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord, NewKey,
     OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult,
     StoredCheckpoint, VerifyRow,
 };
@@ -499,159 +500,68 @@ fn refs(p: &Params) -> Vec<&(dyn ToSql + Sync)> {
         .collect()
 }
 
-/// Appends `= ANY($n)` for a text list.
-fn any_of(sql: &mut String, p: &mut Params, column: &str, values: &[String]) {
-    p.push(Box::new(values.to_vec()));
-    sql.push_str(&format!(" AND {column} = ANY(${})", p.len()));
+/// PostgreSQL's SQL for the shared builders ([`sql`]): numbered placeholders, lists as
+/// arrays, the keyset as a row comparison on `(occurred_at, seq)`.
+#[derive(Default)]
+struct Pg {
+    params: Params,
 }
 
-/// For counts: `= ANY($n)` compares each row with every value of the list (dozens of actions
-/// for a category); a hashed subplan does one lookup per row.
-fn in_set(sql: &mut String, p: &mut Params, column: &str, values: &[String]) {
-    p.push(Box::new(values.to_vec()));
-    sql.push_str(&format!(
-        " AND {column} IN (SELECT unnest(${}::TEXT[]))",
-        p.len()
-    ));
-}
+impl sql::Dialect for Pg {
+    fn bind(&mut self, p: sql::Param) -> String {
+        self.params.push(match p {
+            sql::Param::Int(i) => Box::new(i),
+            sql::Param::Ints(v) => Box::new(v),
+            sql::Param::Texts(v) => Box::new(v),
+        });
+        format!("${}", self.params.len())
+    }
 
-fn build_query(org_id: i64, q: &EventQuery) -> (String, Params) {
-    let mut sql = String::from("SELECT seq, occurred_at, body FROM events WHERE org_id = $1");
-    let mut p: Params = vec![Box::new(org_id)];
-    if let Some(from) = q.from {
-        p.push(Box::new(from));
-        sql.push_str(&format!(" AND occurred_at >= ${}", p.len()));
+    fn one_of(&mut self, column: &str, values: &[String]) -> String {
+        format!(
+            "{column} = ANY({})",
+            self.bind(sql::Param::Texts(values.to_vec()))
+        )
     }
-    if let Some(to) = q.to {
-        p.push(Box::new(to));
-        sql.push_str(&format!(" AND occurred_at < ${}", p.len()));
-    }
-    if let Some(a) = &q.actions {
-        any_of(&mut sql, &mut p, "action", a);
-    }
-    if let Some(v) = &q.entity_ids {
-        any_of(&mut sql, &mut p, "entity_id", v);
-    }
-    if let Some(v) = &q.actor_ids {
-        any_of(&mut sql, &mut p, "actor_id", v);
-    }
-    if let Some(v) = &q.actor_types {
-        any_of(&mut sql, &mut p, "actor_type", v);
-    }
-    let (cmp, dir) = match q.order {
-        Order::Asc => (">", "ASC"),
-        Order::Desc => ("<", "DESC"),
-    };
-    if let Some((t, seq)) = q.after {
-        p.push(Box::new(t));
-        p.push(Box::new(seq as i64));
-        sql.push_str(&format!(
-            " AND (occurred_at, seq) {cmp} (${}, ${})",
-            p.len() - 1,
-            p.len()
-        ));
-    }
-    p.push(Box::new(q.limit as i64));
-    sql.push_str(&format!(
-        " ORDER BY occurred_at {dir}, seq {dir} LIMIT ${}",
-        p.len()
-    ));
-    (sql, p)
-}
 
-/// A rollup row's time: its bucket, or the UTC day the bucket is in.
-fn rollup_time(q: &CountQuery) -> &'static str {
-    if q.time_by_day {
-        "bucket - ((bucket % 86400000000) + 86400000000) % 86400000000"
-    } else {
-        "bucket"
+    /// `= ANY($n)` compares each row with every value of the list (dozens of actions for a
+    /// category); a hashed subplan does one lookup per row.
+    fn in_set(&mut self, column: &str, values: &[String]) -> String {
+        format!(
+            "{column} IN (SELECT unnest({}::TEXT[]))",
+            self.bind(sql::Param::Texts(values.to_vec()))
+        )
+    }
+
+    fn bucket_in(&mut self, buckets: &[i64]) -> String {
+        format!(
+            "bucket = ANY({})",
+            self.bind(sql::Param::Ints(buckets.to_vec()))
+        )
+    }
+
+    fn after(&mut self, cmp: &str, _org_id: i64, occurred_at: i64, seq: u64) -> String {
+        let t = self.bind(sql::Param::Int(occurred_at));
+        let s = self.bind(sql::Param::Int(seq as i64));
+        format!("(occurred_at, seq) {cmp} ({t}, {s})")
+    }
+
+    fn seq_column(&self) -> &'static str {
+        "seq"
+    }
+
+    fn sum_n(&self) -> &'static str {
+        "COALESCE(SUM(n), 0)::BIGINT"
     }
 }
 
-fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Params)> {
-    let (needs_actor, needs_action) = (q.needs_actor(), q.needs_action());
-    let mut p: Params = vec![Box::new(org_id)];
-    let (table, time_col, count_expr) = match q.source {
-        CountSource::Events => (
-            "events",
-            "occurred_at - (occurred_at % 60000000)",
-            "COUNT(*)",
-        ),
-        CountSource::Hourly | CountSource::Daily => {
-            let table = match (needs_action, needs_actor) {
-                (_, false) => "rollup_action",
-                (false, true) => "rollup_actor",
-                (true, true) => {
-                    return Err(StoreError::Internal(
-                        "action x actor rollups are packed: count_actor_actions reads them".into(),
-                    ));
-                }
-            };
-            let n = if q.groups_are_rollup_rows() {
-                "n"
-            } else {
-                "COALESCE(SUM(n), 0)::BIGINT"
-            };
-            (table, rollup_time(q), n)
-        }
-    };
-    let cols = q.group_columns(time_col);
-    let mut sql = format!("SELECT {}", cols.join(", "));
-    if !cols.is_empty() {
-        sql.push_str(", ");
+impl sql::CountCells for tokio_postgres::Row {
+    fn int(&self, i: usize) -> StoreResult<Option<i64>> {
+        Ok(self.try_get(i)?)
     }
-    sql.push_str(count_expr);
-    sql.push_str(" FROM ");
-    sql.push_str(table);
-    sql.push_str(" WHERE org_id = $1");
-    match (q.source, q.buckets.as_ref()) {
-        (CountSource::Events, _) => {
-            p.push(Box::new(q.from));
-            p.push(Box::new(q.to));
-            sql.push_str(" AND occurred_at >= $2 AND occurred_at < $3");
-        }
-        (source, Some(buckets)) => {
-            // the buckets are inside [from, to): looked up by key, one by one
-            let grain = if source == CountSource::Hourly { 0 } else { 1 };
-            p.push(Box::new(buckets.clone()));
-            sql.push_str(&format!(" AND grain = {grain} AND bucket = ANY($2)"));
-        }
-        (source, None) => {
-            let grain = if source == CountSource::Hourly { 0 } else { 1 };
-            p.push(Box::new(q.from));
-            p.push(Box::new(q.to));
-            sql.push_str(&format!(
-                " AND grain = {grain} AND bucket >= $2 AND bucket < $3"
-            ));
-        }
+    fn text(&self, i: usize) -> StoreResult<String> {
+        Ok(self.try_get(i)?)
     }
-    if let Some(a) = &q.actions {
-        in_set(&mut sql, &mut p, "action", a);
-    }
-    if let Some(v) = &q.entity_ids {
-        if q.source != CountSource::Events {
-            return Err(StoreError::Internal(
-                "rollups cannot filter by entity".into(),
-            ));
-        }
-        in_set(&mut sql, &mut p, "entity_id", v);
-    }
-    if let Some(v) = &q.actor_ids {
-        in_set(&mut sql, &mut p, "actor_id", v);
-    }
-    if let Some(v) = &q.actor_types {
-        in_set(&mut sql, &mut p, "actor_type", v);
-    }
-    if !cols.is_empty() && !q.groups_are_rollup_rows() {
-        sql.push_str(" GROUP BY ");
-        sql.push_str(
-            &(1..=cols.len())
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-    }
-    Ok((sql, p))
 }
 
 /// Reads the packed action x actor day rollup and groups it in memory.
@@ -660,50 +570,16 @@ async fn count_actor_actions<C: GenericClient>(
     org_id: i64,
     q: &CountQuery,
 ) -> StoreResult<Vec<CountRow>> {
-    let mut sql = String::from(
-        "SELECT bucket, actor_type, actor_id, via_type, counts FROM rollup_actor_actions
-         WHERE org_id = $1 AND bucket >= $2 AND bucket < $3",
-    );
-    let mut p: Params = vec![Box::new(org_id), Box::new(q.from), Box::new(q.to)];
-    if let Some(v) = &q.actor_ids {
-        in_set(&mut sql, &mut p, "actor_id", v);
-    }
-    if let Some(v) = &q.actor_types {
-        in_set(&mut sql, &mut p, "actor_type", v);
-    }
+    let mut d = Pg::default();
+    let text = sql::actor_actions(&mut d, org_id, q);
     let mut tally = super::ActorActionTally::new(q);
-    for r in c.query(&c.prepare_cached(&sql).await?, &refs(&p)).await? {
+    for r in c
+        .query(&c.prepare_cached(&text).await?, &refs(&d.params))
+        .await?
+    {
         tally.add(r.get(0), (r.get(1), r.get(2), r.get(3)), r.get(4));
     }
     Ok(tally.finish())
-}
-
-fn read_count_row(q: &CountQuery, r: &tokio_postgres::Row) -> CountRow {
-    let mut i = 0usize;
-    let mut next = || {
-        i += 1;
-        i - 1
-    };
-    let time = q.by_time.then(|| r.get::<_, i64>(next()));
-    let action = q.by_action.then(|| r.get::<_, String>(next()));
-    let (actor_type, actor_id, via_type) = if q.by_actor {
-        (
-            Some(r.get::<_, String>(next())),
-            Some(r.get::<_, String>(next())),
-            Some(r.get::<_, String>(next())),
-        )
-    } else {
-        (None, None, None)
-    };
-    let n: i64 = r.get(next());
-    CountRow {
-        time,
-        action,
-        actor_type,
-        actor_id,
-        via_type,
-        n: n.max(0) as u64,
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1791,8 +1667,11 @@ impl Store for PostgresStore {
     async fn query(&self, org: &Org, q: &EventQuery) -> StoreResult<Vec<EventRow>> {
         let mut client = self.client().await?;
         let c = org_tx(&mut client, org.id).await?;
-        let (sql, p) = build_query(org.id, q);
-        let rows = c.query(&c.prepare_cached(&sql).await?, &refs(&p)).await?;
+        let mut d = Pg::default();
+        let text = sql::listing(&mut d, org.id, q);
+        let rows = c
+            .query(&c.prepare_cached(&text).await?, &refs(&d.params))
+            .await?;
         Ok(rows.iter().map(row_to_event).collect())
     }
 
@@ -1838,9 +1717,12 @@ impl Store for PostgresStore {
         if q.source == CountSource::Daily && q.needs_actor() && q.needs_action() {
             return count_actor_actions(&c, org.id, q).await;
         }
-        let (sql, p) = build_count(org.id, q)?;
-        let rows = c.query(&c.prepare_cached(&sql).await?, &refs(&p)).await?;
-        Ok(rows.iter().map(|r| read_count_row(q, r)).collect())
+        let mut d = Pg::default();
+        let text = sql::count(&mut d, org.id, q)?;
+        let rows = c
+            .query(&c.prepare_cached(&text).await?, &refs(&d.params))
+            .await?;
+        rows.iter().map(|r| sql::count_row(q, r)).collect()
     }
 
     async fn actor_names(

@@ -21,9 +21,10 @@ use tokio::sync::mpsc::{Receiver, Sender, channel, error::TryRecvError};
 use tokio::sync::{Semaphore, oneshot};
 
 use super::ledger::{self, Deltas, Head, STORED_LEVEL};
+use super::sql;
 use super::{
     ActorActionTally, Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord,
-    NewKey, Order, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult,
+    NewKey, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult,
     StoredCheckpoint, VerifyRow, pack_counts, unpack_counts,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH};
@@ -541,9 +542,10 @@ impl Store for SqliteStore {
     async fn query(&self, org: &Org, q: &EventQuery) -> StoreResult<Vec<EventRow>> {
         let (org_id, q) = (org.id, q.clone());
         self.read(move |conn| {
-            let (sql, params) = build_query(org_id, &q);
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(params), row_to_event)?;
+            let mut d = Lite::default();
+            let text = sql::listing(&mut d, org_id, &q);
+            let mut stmt = conn.prepare_cached(&text)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(d.params), row_to_event)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
@@ -590,12 +592,15 @@ impl Store for SqliteStore {
             if q.source == CountSource::Daily && mixed {
                 return count_actor_actions(conn, org_id, &q);
             }
-            let (sql, params) = build_count(org_id, &q)?;
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-                read_count_row(&q, r)
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            let mut d = Lite::default();
+            let text = sql::count(&mut d, org_id, &q)?;
+            let mut stmt = conn.prepare_cached(&text)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(d.params))?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(sql::count_row(&q, r)?);
+            }
+            Ok(out)
         })
         .await
     }
@@ -854,56 +859,63 @@ impl Store for SqliteStore {
     }
 }
 
-fn in_list(sql: &mut String, params: &mut Vec<SqlValue>, column: &str, values: &[String]) {
-    sql.push_str(" AND ");
-    sql.push_str(column);
-    sql.push_str(" IN (");
-    for (i, v) in values.iter().enumerate() {
-        sql.push_str(if i == 0 { "?" } else { ",?" });
-        params.push(SqlValue::Text(v.clone()));
-    }
-    sql.push(')');
+/// SQLite's SQL for the shared builders ([`sql`]): `?` placeholders, lists inline, the
+/// keyset on the `pk` that orders an org's events by seq.
+#[derive(Default)]
+struct Lite {
+    params: Vec<SqlValue>,
 }
 
-/// Builds the listing query. It walks `events_org_time` in order and stops at `limit`.
-fn build_query(org_id: i64, q: &EventQuery) -> (String, Vec<SqlValue>) {
-    let mut sql = String::from("SELECT seq, occurred_at, body FROM events WHERE org_id = ?");
-    let mut p = vec![SqlValue::Integer(org_id)];
-    if let Some(from) = q.from {
-        sql.push_str(" AND occurred_at >= ?");
-        p.push(SqlValue::Integer(from));
+impl sql::Dialect for Lite {
+    fn bind(&mut self, p: sql::Param) -> String {
+        self.params.push(match p {
+            sql::Param::Int(i) => SqlValue::Integer(i),
+            sql::Param::Ints(v) => SqlValue::Text(serde_json::Value::from(v).to_string()),
+            sql::Param::Texts(v) => SqlValue::Text(serde_json::Value::from(v).to_string()),
+        });
+        "?".into()
     }
-    if let Some(to) = q.to {
-        sql.push_str(" AND occurred_at < ?");
-        p.push(SqlValue::Integer(to));
+
+    fn one_of(&mut self, column: &str, values: &[String]) -> String {
+        let mut sql = format!("{column} IN (");
+        for (i, v) in values.iter().enumerate() {
+            sql.push_str(if i == 0 { "?" } else { ",?" });
+            self.params.push(SqlValue::Text(v.clone()));
+        }
+        sql.push(')');
+        sql
     }
-    if let Some(a) = &q.actions {
-        in_list(&mut sql, &mut p, "action", a);
+
+    fn bucket_in(&mut self, buckets: &[i64]) -> String {
+        format!(
+            "bucket IN (SELECT value FROM json_each({}))",
+            self.bind(sql::Param::Ints(buckets.to_vec()))
+        )
     }
-    if let Some(v) = &q.entity_ids {
-        in_list(&mut sql, &mut p, "entity_id", v);
+
+    fn after(&mut self, cmp: &str, org_id: i64, occurred_at: i64, seq: u64) -> String {
+        self.params.push(SqlValue::Integer(occurred_at));
+        self.params.push(SqlValue::Integer(occurred_at));
+        self.params.push(SqlValue::Integer(pk(org_id, seq)));
+        format!("occurred_at {cmp}= ? AND (occurred_at {cmp} ? OR pk {cmp} ?)")
     }
-    if let Some(v) = &q.actor_ids {
-        in_list(&mut sql, &mut p, "actor_id", v);
+
+    fn seq_column(&self) -> &'static str {
+        "pk"
     }
-    if let Some(v) = &q.actor_types {
-        in_list(&mut sql, &mut p, "actor_type", v);
+
+    fn sum_n(&self) -> &'static str {
+        "SUM(n)"
     }
-    let (cmp, dir) = match q.order {
-        Order::Asc => (">", "ASC"),
-        Order::Desc => ("<", "DESC"),
-    };
-    if let Some((t, seq)) = q.after {
-        sql.push_str(&format!(
-            " AND occurred_at {cmp}= ? AND (occurred_at {cmp} ? OR pk {cmp} ?)"
-        ));
-        p.push(SqlValue::Integer(t));
-        p.push(SqlValue::Integer(t));
-        p.push(SqlValue::Integer(pk(org_id, seq)));
+}
+
+impl sql::CountCells for rusqlite::Row<'_> {
+    fn int(&self, i: usize) -> StoreResult<Option<i64>> {
+        Ok(self.get(i)?)
     }
-    sql.push_str(&format!(" ORDER BY occurred_at {dir}, pk {dir} LIMIT ?"));
-    p.push(SqlValue::Integer(q.limit as i64));
-    (sql, p)
+    fn text(&self, i: usize) -> StoreResult<String> {
+        Ok(self.get(i)?)
+    }
 }
 
 struct Pending {
@@ -1250,173 +1262,16 @@ fn count_actor_actions(
     org_id: i64,
     q: &CountQuery,
 ) -> StoreResult<Vec<CountRow>> {
-    let mut sql = String::from(
-        "SELECT bucket, actor_type, actor_id, via_type, counts FROM rollup_actor_actions
-         WHERE org_id = ? AND bucket >= ? AND bucket < ?",
-    );
-    let mut p = vec![
-        SqlValue::Integer(org_id),
-        SqlValue::Integer(q.from),
-        SqlValue::Integer(q.to),
-    ];
-    if let Some(v) = &q.actor_ids {
-        in_list(&mut sql, &mut p, "actor_id", v);
-    }
-    if let Some(v) = &q.actor_types {
-        in_list(&mut sql, &mut p, "actor_type", v);
-    }
+    let mut d = Lite::default();
+    let text = sql::actor_actions(&mut d, org_id, q);
     let mut tally = ActorActionTally::new(q);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(p))?;
+    let mut stmt = conn.prepare_cached(&text)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(d.params))?;
     while let Some(r) = rows.next()? {
         let counts: String = r.get(4)?;
         tally.add(r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?), &counts);
     }
     Ok(tally.finish())
-}
-
-/// Builds the count query for one source. Returns the SQL, its parameters, and which
-/// columns come back (time, action, actor triple).
-/// A rollup row's time: its bucket, or the UTC day the bucket is in.
-fn rollup_time(q: &CountQuery) -> &'static str {
-    if q.time_by_day {
-        "bucket - ((bucket % 86400000000) + 86400000000) % 86400000000"
-    } else {
-        "bucket"
-    }
-}
-
-fn build_count(org_id: i64, q: &CountQuery) -> StoreResult<(String, Vec<SqlValue>)> {
-    let (needs_actor, needs_action) = (q.needs_actor(), q.needs_action());
-    let mut p = vec![SqlValue::Integer(org_id)];
-    let (table, time_col, count_expr) = match q.source {
-        CountSource::Events => (
-            "events",
-            "occurred_at - (occurred_at % 60000000)",
-            "COUNT(*)",
-        ),
-        CountSource::Hourly | CountSource::Daily => {
-            let table = match (needs_action, needs_actor) {
-                (_, false) => "rollup_action",
-                (false, true) => "rollup_actor",
-                (true, true) if q.source == CountSource::Daily => {
-                    return Err(StoreError::Internal("use count_actor_actions".into()));
-                }
-                (true, true) => {
-                    return Err(StoreError::Internal(
-                        "hourly rollups cannot combine action and actor".into(),
-                    ));
-                }
-            };
-            let n = if q.groups_are_rollup_rows() {
-                "n"
-            } else {
-                "SUM(n)"
-            };
-            (table, rollup_time(q), n)
-        }
-    };
-    let cols = q.group_columns(time_col);
-    let mut sql = format!("SELECT {}", cols.join(", "));
-    if !cols.is_empty() {
-        sql.push_str(", ");
-    }
-    sql.push_str(count_expr);
-    sql.push_str(" FROM ");
-    sql.push_str(table);
-    sql.push_str(" WHERE org_id = ?");
-    let buckets = q.buckets.as_ref();
-    match (q.source, buckets) {
-        (CountSource::Events, _) => {
-            sql.push_str(" AND occurred_at >= ? AND occurred_at < ?");
-        }
-        (_, Some(b)) => {
-            // the buckets are inside [from, to): looked up by key, one by one
-            sql.push_str(if q.source == CountSource::Hourly {
-                " AND grain = 0"
-            } else {
-                " AND grain = 1"
-            });
-            sql.push_str(" AND bucket IN (SELECT value FROM json_each(?))");
-            p.push(SqlValue::Text(
-                serde_json::to_string(b).map_err(|e| StoreError::Internal(e.to_string()))?,
-            ));
-        }
-        (CountSource::Hourly, None) => {
-            sql.push_str(" AND grain = 0 AND bucket >= ? AND bucket < ?");
-        }
-        (CountSource::Daily, None) => {
-            sql.push_str(" AND grain = 1 AND bucket >= ? AND bucket < ?");
-        }
-    }
-    if buckets.is_none() || q.source == CountSource::Events {
-        p.push(SqlValue::Integer(q.from));
-        p.push(SqlValue::Integer(q.to));
-    }
-    if let Some(a) = &q.actions {
-        in_list(&mut sql, &mut p, "action", a);
-    }
-    if let Some(v) = &q.entity_ids {
-        if q.source != CountSource::Events {
-            return Err(StoreError::Internal(
-                "rollups cannot filter by entity".into(),
-            ));
-        }
-        in_list(&mut sql, &mut p, "entity_id", v);
-    }
-    if let Some(v) = &q.actor_ids {
-        in_list(&mut sql, &mut p, "actor_id", v);
-    }
-    if let Some(v) = &q.actor_types {
-        in_list(&mut sql, &mut p, "actor_type", v);
-    }
-    if !cols.is_empty() && !q.groups_are_rollup_rows() {
-        let n = cols.len();
-        sql.push_str(" GROUP BY ");
-        sql.push_str(
-            &(1..=n)
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-    }
-    Ok((sql, p))
-}
-
-fn read_count_row(q: &CountQuery, r: &rusqlite::Row<'_>) -> rusqlite::Result<CountRow> {
-    let mut i = 0;
-    let mut next = || {
-        i += 1;
-        i - 1
-    };
-    let time = if q.by_time {
-        Some(r.get(next())?)
-    } else {
-        None
-    };
-    let action = if q.by_action {
-        Some(r.get(next())?)
-    } else {
-        None
-    };
-    let (actor_type, actor_id, via_type) = if q.by_actor {
-        (
-            Some(r.get(next())?),
-            Some(r.get(next())?),
-            Some(r.get(next())?),
-        )
-    } else {
-        (None, None, None)
-    };
-    let n: Option<i64> = r.get(next())?;
-    Ok(CountRow {
-        time,
-        action,
-        actor_type,
-        actor_id,
-        via_type,
-        n: n.unwrap_or(0).max(0) as u64,
-    })
 }
 
 /// Hashes of complete subtrees of one org's tree, from `merkle_nodes` and the events.
