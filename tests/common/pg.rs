@@ -68,7 +68,9 @@ pub fn skipped(why: &str) {
     let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
 }
 
-async fn connect(url: &str) -> tokio_postgres::Client {
+/// A client on `url` whose connection runs in the background.
+#[allow(dead_code)]
+pub async fn connect(url: &str) -> tokio_postgres::Client {
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await
         .unwrap_or_else(|e| panic!("{ENV} is set but PostgreSQL is unreachable: {e}"));

@@ -10,6 +10,7 @@ mod raw;
 mod retention;
 mod rls;
 mod tamper;
+mod upgrade;
 
 use std::sync::Arc;
 
