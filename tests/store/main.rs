@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod coverage;
 mod durability;
 #[path = "../common/pg.rs"]
 mod pg;
@@ -50,23 +51,54 @@ async fn postgres() -> Option<Backend> {
     })
 }
 
+/// Every test of the suite, on every backend: `store` tests take a fresh store; `fixture`
+/// tests take the backend's kind (they open, reopen or reach past the store themselves);
+/// `blocking` ones run their own runtime.
 macro_rules! store_tests {
-    ($($name:ident),* $(,)?) => {
+    (
+        store: [$($s:ident),* $(,)?],
+        fixture: [$($f:ident),* $(,)?],
+        blocking: [$($b:ident),* $(,)?] $(,)?
+    ) => {
         mod sqlite_backend {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
+                async fn $s() {
                     let b = super::sqlite();
-                    super::$name(b.store.clone()).await;
+                    super::$s(b.store.clone()).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $f() {
+                    super::$f(super::raw::Kind::Sqlite).await;
+                }
+            )*
+            $(
+                #[test]
+                fn $b() {
+                    super::$b(super::raw::Kind::Sqlite);
                 }
             )*
         }
         mod postgres_backend {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
+                async fn $s() {
                     let Some(b) = super::postgres().await else { return };
-                    super::$name(b.store.clone()).await;
+                    super::$s(b.store.clone()).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $f() {
+                    super::$f(super::raw::Kind::Postgres).await;
+                }
+            )*
+            $(
+                #[test]
+                fn $b() {
+                    super::$b(super::raw::Kind::Postgres);
                 }
             )*
         }
@@ -74,13 +106,33 @@ macro_rules! store_tests {
 }
 
 store_tests!(
-    orgs_and_keys,
-    append_assigns_gapless_seq_per_org,
-    duplicate_and_conflict,
-    a_failing_request_does_not_affect_others_in_the_same_group,
-    keyset_query_in_both_orders,
-    rollups_agree_with_the_events,
+    store: [
+        orgs_and_keys,
+        append_assigns_gapless_seq_per_org,
+        duplicate_and_conflict,
+        a_failing_request_does_not_affect_others_in_the_same_group,
+        keyset_query_in_both_orders,
+        rollups_agree_with_the_events,
+        settings_start_empty_and_round_trip_per_org,
+        actor_names_are_the_latest_by_occurred_at,
+        the_tree_proofs_signing_keys_and_checkpoints,
+        verify_rows_carry_the_columns_their_bodies_hold,
+    ],
+    fixture: [
+        purging_keeps_the_proof_the_counts_and_the_chain,
+        nothing_but_the_purge_may_delete,
+    ],
+    blocking: [verify_detects_every_tampering_and_names_the_seq],
 );
+
+use coverage::{
+    actor_names_are_the_latest_by_occurred_at, settings_start_empty_and_round_trip_per_org,
+    the_tree_proofs_signing_keys_and_checkpoints, verify_rows_carry_the_columns_their_bodies_hold,
+};
+use retention::{
+    nothing_but_the_purge_may_delete, purging_keeps_the_proof_the_counts_and_the_chain,
+};
+use tamper::verify_detects_every_tampering_and_names_the_seq;
 
 pub(crate) fn ev(id: Option<&str>, action: &str, n: i64, at: i64) -> PreparedEvent {
     let t = action.split('.').next().unwrap();

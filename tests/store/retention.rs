@@ -60,17 +60,7 @@ async fn counts_agree(store: &Arc<dyn Store>, org: &auditlog::model::Org) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn purging_keeps_the_proof_the_counts_and_the_chain_sqlite() {
-    purging_keeps_the_proof_the_counts_and_the_chain(Kind::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn purging_keeps_the_proof_the_counts_and_the_chain_postgres() {
-    purging_keeps_the_proof_the_counts_and_the_chain(Kind::Postgres).await;
-}
-
-async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind) {
+pub(crate) async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind) {
     let Some(fx) = Fixture::new(kind).await else {
         return;
     };
@@ -204,17 +194,7 @@ async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind) {
     assert_eq!(r.problem.map(|p| p.0), Some(343));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nothing_but_the_purge_may_delete_sqlite() {
-    nothing_but_the_purge_may_delete(Kind::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nothing_but_the_purge_may_delete_postgres() {
-    nothing_but_the_purge_may_delete(Kind::Postgres).await;
-}
-
-async fn nothing_but_the_purge_may_delete(kind: Kind) {
+pub(crate) async fn nothing_but_the_purge_may_delete(kind: Kind) {
     let Some(fx) = Fixture::new(kind).await else {
         return;
     };

@@ -169,17 +169,7 @@ async fn build(fx: &Fixture, n: u64, checkpoint_at: u64) -> (Arc<dyn Store>, Org
     (store, org)
 }
 
-#[test]
-fn verify_detects_every_tampering_and_names_the_seq_sqlite() {
-    detects_every_tampering(Kind::Sqlite);
-}
-
-#[test]
-fn verify_detects_every_tampering_and_names_the_seq_postgres() {
-    detects_every_tampering(Kind::Postgres);
-}
-
-fn detects_every_tampering(kind: Kind) {
+pub(crate) fn verify_detects_every_tampering_and_names_the_seq(kind: Kind) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     if kind == Kind::Postgres && crate::pg::base_url().is_none() {
         return;
