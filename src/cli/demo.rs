@@ -14,7 +14,7 @@ use crate::demo::{DemoOptions, generate};
 use crate::model::Scope;
 use crate::model::time::now_micros;
 use crate::server::{bind_configured, build_service, shutdown_signal};
-use crate::service::{Principal, Service};
+use crate::service::{Principal, Service, SystemActor};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -123,11 +123,7 @@ async fn seed(service: &Service, args: &DemoArgs) -> anyhow::Result<crate::model
             events: args.events,
         },
     );
-    let writer = Principal::Key {
-        key_id: "demo-seed".into(),
-        org: created.org.clone(),
-        scope: Scope::Write,
-    };
+    let writer = Principal::System(SystemActor::DemoSeed(created.org.clone()));
     let total = values.len();
     for chunk in values.chunks(1000) {
         service.ingest_values(&writer, chunk.to_vec()).await?;

@@ -29,6 +29,42 @@ pub enum Principal {
         categories: Option<Vec<String>>,
         expires_at: i64,
     },
+    /// The service itself, recording its own events in the one org its [`SystemActor`]
+    /// names. [`Service::authenticate`] never returns it: no request can act as it.
+    System(SystemActor),
+}
+
+/// A part of the service that records events of its own, and the one org it writes to. It
+/// may write there (`org_for` with [`Scope::Write`]) and do nothing else: it reads no
+/// events and manages no org or key.
+#[derive(Debug, Clone)]
+pub enum SystemActor {
+    /// The retention purge, recording each purge as `audit_log.purged`.
+    Retention(Org),
+    /// The access log, recording reads of the log as `audit_log.viewed`/`exported`.
+    AccessLog(Org),
+    /// `auditlog demo`, seeding the demo org's generated history.
+    DemoSeed(Org),
+}
+
+impl SystemActor {
+    /// The org this actor writes to.
+    pub fn org(&self) -> &Org {
+        match self {
+            SystemActor::Retention(org)
+            | SystemActor::AccessLog(org)
+            | SystemActor::DemoSeed(org) => org,
+        }
+    }
+
+    /// What the actor is, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SystemActor::Retention(_) => "the retention purge",
+            SystemActor::AccessLog(_) => "the access log",
+            SystemActor::DemoSeed(_) => "the demo seeder",
+        }
+    }
 }
 
 /// How long a verified key is trusted without asking the store again. Revocation through
@@ -131,15 +167,71 @@ impl Service {
             Principal::Viewer { .. } => Err(ServiceError::Forbidden(
                 "a viewer token is read-only; it cannot do this".into(),
             )),
+            Principal::System(actor) if needed == Scope::Write => Ok(actor.org()),
+            Principal::System(actor) => Err(ServiceError::Forbidden(format!(
+                "{} only records events; it cannot do this",
+                actor.name()
+            ))),
         }
     }
 
     pub(super) fn require_operator(&self, p: &Principal) -> Result<(), ServiceError> {
         match p {
             Principal::Operator => Ok(()),
-            Principal::Key { .. } | Principal::Viewer { .. } => Err(ServiceError::Forbidden(
-                "only the operator token can manage organizations".into(),
-            )),
+            Principal::Key { .. } | Principal::Viewer { .. } | Principal::System(_) => Err(
+                ServiceError::Forbidden("only the operator token can manage organizations".into()),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::service::Limits;
+    use crate::store::sqlite::SqliteStore;
+
+    #[tokio::test]
+    async fn a_system_actor_writes_its_own_org_and_does_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).unwrap());
+        let service = Service::new(store, Limits::default(), None);
+        let acme = service
+            .create_org(&Principal::Operator, "acme", None)
+            .await
+            .unwrap()
+            .org;
+        service
+            .create_org(&Principal::Operator, "globex", None)
+            .await
+            .unwrap();
+        for actor in [
+            SystemActor::Retention(acme.clone()),
+            SystemActor::AccessLog(acme.clone()),
+            SystemActor::DemoSeed(acme.clone()),
+        ] {
+            let p = Principal::System(actor);
+            assert_eq!(service.org_for(&p, Scope::Write).unwrap().id, acme.id);
+            for scope in [Scope::Read, Scope::Admin] {
+                assert!(matches!(
+                    service.org_for(&p, scope),
+                    Err(ServiceError::Forbidden(_))
+                ));
+            }
+            assert!(service.require_operator(&p).is_err());
+            assert!(service.list_orgs(&p).await.is_err());
+            for slug in ["acme", "globex"] {
+                assert!(matches!(
+                    service.create_key(&p, slug, Scope::Read, "x").await,
+                    Err(ServiceError::Forbidden(_))
+                ));
+                assert!(service.list_keys(&p, slug).await.is_err());
+            }
+            assert!(service.whoami(&p).is_err());
+            assert!(service.list_events(&p, "").await.is_err());
+            assert!(service.settings(&p).await.is_err());
         }
     }
 }

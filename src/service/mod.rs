@@ -44,7 +44,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-pub use auth::{AUTH_CACHE_TTL, Principal};
+pub use auth::{AUTH_CACHE_TTL, Principal, SystemActor};
 pub use error::{FieldError, ServiceError};
 pub use ingest::split_body;
 

@@ -26,6 +26,10 @@ impl Service {
             Principal::Viewer { .. } => Err(ServiceError::Forbidden(
                 "a viewer token is read-only; it cannot manage keys".into(),
             )),
+            Principal::System(actor) => Err(ServiceError::Forbidden(format!(
+                "{} only records events; it cannot manage keys",
+                actor.name()
+            ))),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{PassReport, Principal, Service, ServiceError, access, error};
+use super::{PassReport, Principal, Service, ServiceError, SystemActor, access, error};
 use crate::model::time::now_micros;
 use crate::model::{Org, Scope};
 
@@ -25,11 +25,7 @@ fn purge_record(org: &Org, id: Option<String>, metadata: Value) -> Value {
 
 /// Who writes the retention purge's records.
 fn retention_writer(org: &Org) -> Principal {
-    Principal::Key {
-        key_id: "retention".into(),
-        org: org.clone(),
-        scope: Scope::Write,
-    }
+    Principal::System(SystemActor::Retention(org.clone()))
 }
 
 impl Service {
