@@ -105,11 +105,11 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 
 /// The demo org, created and seeded with generated history when it does not exist yet.
 async fn seed(service: &Service, args: &DemoArgs) -> anyhow::Result<crate::model::Org> {
-    if let Some(org) = service.store().get_org("demo").await? {
+    let op = Principal::Operator;
+    if let Some(org) = service.find_org(&op, "demo").await? {
         println!("demo org exists already; not seeding again");
         return Ok(org);
     }
-    let op = Principal::Operator;
     let created = service
         .create_org(&op, "demo", Some("Acme Support"))
         .await?;

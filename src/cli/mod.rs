@@ -114,6 +114,25 @@ pub struct DbArgs {
     pub unsafe_allow_unsynced: bool,
 }
 
+impl DbArgs {
+    /// The service over this database, for the operator commands: they act as
+    /// [`Principal::Operator`](crate::service::Principal::Operator) through it, as the
+    /// operator API does over HTTP.
+    pub(crate) async fn service(&self) -> anyhow::Result<crate::service::Service> {
+        let store = crate::server::open_store(
+            &self.data_dir,
+            self.database.as_deref(),
+            self.unsafe_allow_unsynced,
+        )
+        .await?;
+        Ok(crate::service::Service::new(
+            store,
+            crate::service::Limits::default(),
+            None,
+        ))
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();

@@ -91,6 +91,17 @@ impl<T> PassReport<T> {
     }
 }
 
+/// What [`Service::purge`] did to one org.
+#[derive(Debug, Clone)]
+pub struct PurgeOutcome {
+    pub org: Org,
+    /// The retention applied: the org's own, else the default (`None`: keep forever).
+    pub retention_days: Option<u32>,
+    /// Under legal hold nothing is purged.
+    pub legal_hold: bool,
+    pub purged: crate::store::Purged,
+}
+
 /// The body of an ingest request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFormat {
@@ -235,6 +246,11 @@ impl Service {
 
     pub fn catalog(&self) -> &'static Catalog {
         self.catalog
+    }
+
+    /// Whether the store answers (readiness).
+    pub async fn ready(&self) -> Result<(), ServiceError> {
+        Ok(self.store.ready().await?)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

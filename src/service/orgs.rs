@@ -8,7 +8,7 @@ use crate::store::NewKey;
 
 impl Service {
     /// The org `slug` if `p` may manage its keys: the operator, or that org's admin key.
-    async fn managed_org(&self, p: &Principal, slug: &str) -> Result<Org, ServiceError> {
+    pub(super) async fn managed_org(&self, p: &Principal, slug: &str) -> Result<Org, ServiceError> {
         let not_found = || ServiceError::NotFound(format!("no organization {slug:?}"));
         match p {
             Principal::Operator => self.store.get_org(slug).await?.ok_or_else(not_found),
@@ -138,5 +138,11 @@ impl Service {
     /// Resolves an org by slug for operator tooling (CLI).
     pub async fn org(&self, slug: &str) -> Result<Org, ServiceError> {
         self.managed_org(&Principal::Operator, slug).await
+    }
+
+    /// The org `slug`, or `None` when there is none (the operator).
+    pub async fn find_org(&self, p: &Principal, slug: &str) -> Result<Option<Org>, ServiceError> {
+        self.require_operator(p)?;
+        Ok(self.store.get_org(slug).await?)
     }
 }

@@ -232,4 +232,18 @@ impl Service {
         let org = self.org_for(p, Scope::Admin)?;
         integrity::verify_org(self.store.as_ref(), org, self.log_name(), |_| {}).await
     }
+
+    /// Verifies the whole log of org `slug` (the operator: `auditlog verify --org`), its
+    /// checkpoints' origins named by `log_name`; `progress` hears the events verified so far.
+    pub async fn verify_org(
+        &self,
+        p: &Principal,
+        slug: &str,
+        log_name: &str,
+        progress: impl FnMut(u64),
+    ) -> Result<integrity::VerifyReport, ServiceError> {
+        self.require_operator(p)?;
+        let org = self.managed_org(p, slug).await?;
+        integrity::verify_org(self.store.as_ref(), &org, log_name, progress).await
+    }
 }

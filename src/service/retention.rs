@@ -5,7 +5,9 @@
 
 use serde_json::Value;
 
-use super::{PassReport, Principal, Service, ServiceError, SystemActor, access, error};
+use super::{
+    PassReport, Principal, PurgeOutcome, Service, ServiceError, SystemActor, access, error,
+};
 use crate::model::time::now_micros;
 use crate::model::{Org, Scope};
 
@@ -121,6 +123,26 @@ impl Service {
                 .await?;
         }
         Ok(total)
+    }
+
+    /// Applies the retention of org `slug` now (the operator: `auditlog purge`), as
+    /// [`Self::purge_org`] does; with the settings it applied.
+    pub async fn purge(
+        &self,
+        p: &Principal,
+        slug: &str,
+        dry_run: bool,
+    ) -> Result<PurgeOutcome, ServiceError> {
+        self.require_operator(p)?;
+        let org = self.managed_org(p, slug).await?;
+        let settings = self.store.settings(&org).await?;
+        let purged = self.purge_org(&org, dry_run).await?;
+        Ok(PurgeOutcome {
+            retention_days: settings.retention_days.or(self.default_retention_days),
+            legal_hold: settings.legal_hold,
+            org,
+            purged,
+        })
     }
 
     /// Records the org's retention cut if the run that made it could not: a purge step
