@@ -25,10 +25,10 @@ pub struct DemoArgs {
     #[command(flatten)]
     pub serve: ServeArgs,
     /// How many events to seed (only when the demo org does not exist yet).
-    #[arg(long, default_value_t = 60_000)]
+    #[arg(long, default_value_t = crate::config::DEMO_EVENTS)]
     pub events: usize,
     /// How many days of history to seed, ending now.
-    #[arg(long, default_value_t = 90)]
+    #[arg(long, default_value_t = crate::config::DEMO_DAYS)]
     pub days: u32,
     /// Seed and print the keys, then exit instead of serving (`auditlog serve` on the same
     /// data dir serves the demo org later).
@@ -197,7 +197,7 @@ fn db_flags(args: &DemoArgs) -> String {
     let db = &args.serve.db;
     match &db.database {
         Some(url) => format!(" --database '{}'", crate::server::redact_url(url)),
-        None if db.data_dir != Path::new("./auditlog-data") => {
+        None if db.data_dir != Path::new(crate::config::DATA_DIR) => {
             format!(" --data-dir {}", db.data_dir.display())
         }
         None => String::new(),

@@ -25,7 +25,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub db: DbArgs,
     /// The log's name the checkpoints were signed with (the server's --log-name).
-    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
+    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = crate::config::LOG_NAME)]
     pub log_name: String,
     /// Verify an NDJSON export file offline instead (no server, no database): made with
     /// `auditlog export --format ndjson --category all` and no other filter. Needs

@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::{Service, ServiceError, keys, viewer};
+use crate::config::AUTH_CACHE_TTL;
 use crate::model::{Org, Scope};
 
 /// Who is calling.
@@ -67,10 +68,7 @@ impl SystemActor {
     }
 }
 
-/// How long a verified key is trusted without asking the store again. Revocation through
-/// this process clears the entry at once; revocation elsewhere (the CLI, another node)
-/// takes effect within this time.
-pub const AUTH_CACHE_TTL: Duration = Duration::from_secs(1);
+/// Most verified keys remembered.
 const AUTH_CACHE_MAX: usize = 10_000;
 
 /// Verified keys by the hash of their secret: saves a database round trip per request.

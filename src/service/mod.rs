@@ -44,10 +44,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-pub use auth::{AUTH_CACHE_TTL, Principal, SystemActor};
+pub use auth::{Principal, SystemActor};
 pub use error::{FieldError, ServiceError};
 pub use ingest::split_body;
 
+use crate::config;
 use crate::model::{Catalog, KeyInfo, Org};
 use crate::store::{Appended, Store};
 
@@ -61,8 +62,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_batch_events: 1000,
-            max_body_bytes: 4 * 1024 * 1024,
+            max_batch_events: config::MAX_BATCH_EVENTS,
+            max_body_bytes: config::MAX_BODY_BYTES,
         }
     }
 }
@@ -174,9 +175,6 @@ pub struct Service {
     request_timeout: Duration,
 }
 
-/// Default for [`Service::with_request_timeout`].
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-
 impl Service {
     pub fn new(store: Arc<dyn Store>, limits: Limits, operator_token: Option<&str>) -> Service {
         Service {
@@ -191,7 +189,7 @@ impl Service {
             embed_origins: Vec::new(),
             access_seen: Arc::default(),
             rate_limiters: ratelimit::Limiters::new(ratelimit::RateLimits::default()),
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            request_timeout: Duration::from_secs(config::REQUEST_TIMEOUT_SECS),
         }
     }
 

@@ -18,7 +18,9 @@ impl Service {
 
     /// The log's name: the signing key's name and the prefix of checkpoint origins.
     pub fn log_name(&self) -> &str {
-        self.signer.as_ref().map_or("auditlog", |s| s.name.as_str())
+        self.signer
+            .as_ref()
+            .map_or(crate::config::LOG_NAME, |s| s.name.as_str())
     }
 
     /// Signs a checkpoint of the org's tree unless the latest one already covers it.
