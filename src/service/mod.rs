@@ -5,12 +5,12 @@
 //!
 //! | file | what it owns |
 //! |---|---|
-//! | `auth.rs` | `Principal`, `authenticate`, the cache of verified keys, `org_for` (which org a principal may access with a scope), `require_operator` |
+//! | `auth.rs` | `Principal` (and `SystemActor`, the service writing its own events), `authenticate`, the cache of verified keys, `org_for` (which org a principal may access with a scope), `require_operator` |
 //! | `ingest.rs` | `ingest`, `ingest_values`: splitting a body into events, batch limits, validation, the append |
 //! | `reads.rs` | `list_events`, `summary`, `histogram`, `export`, `get_event` |
-//! | `orgs.rs` | orgs and their API keys: `create_org`, `list_orgs`, `create_key`, `list_keys`, `revoke_key` |
-//! | `retention.rs` | `settings`, `put_settings`, `purge_org`, the purge's `audit_log.purged` records, `purge_pass` |
-//! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` |
+//! | `orgs.rs` | orgs and their API keys: `create_org`, `list_orgs`, `find_org`, `create_key`, `list_keys`, `revoke_key` |
+//! | `retention.rs` | `settings`, `put_settings`, `purge_org` (and `purge`, the operator's), the purge's `audit_log.purged` records, `purge_pass` |
+//! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
 //! | `access.rs` | reads of the log recorded as `audit_log.viewed`/`exported`; the actions only the service writes |
 //! | `viewing.rs` | viewer tokens in the service: minting, authenticating, narrowing reads to a token's categories, `whoami` |
 //! | `ratelimit.rs` | per-key request budgets |
@@ -251,6 +251,8 @@ impl Service {
         Ok(self.store.ready().await?)
     }
 
+    /// The store itself, for tools and tests that look under the service (the benchmark,
+    /// the failpoint tests). The API and the CLI go through the service's methods.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
