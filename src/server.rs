@@ -3,10 +3,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::config;
 use crate::service::integrity::Signer;
 use crate::service::viewer::ViewerSecret;
 use crate::service::{Limits, Service};
@@ -61,15 +63,15 @@ impl ServerConfig {
             limits: Limits::default(),
             signing_key_file: None,
             viewer_secret_file: None,
-            log_name: "auditlog".into(),
-            checkpoint_interval: std::time::Duration::from_secs(30),
-            checkpoint_every: 10_000,
+            log_name: config::LOG_NAME.into(),
+            checkpoint_interval: Duration::from_secs(config::CHECKPOINT_INTERVAL_SECS),
+            checkpoint_every: config::CHECKPOINT_EVERY,
             default_retention_days: None,
-            purge_interval: std::time::Duration::from_secs(3600),
+            purge_interval: Duration::from_secs(config::PURGE_INTERVAL_SECS),
             embed_origins: Vec::new(),
             unsafe_allow_unsynced: false,
             rate_limits: crate::service::ratelimit::RateLimits::default(),
-            request_timeout: crate::service::DEFAULT_REQUEST_TIMEOUT,
+            request_timeout: Duration::from_secs(config::REQUEST_TIMEOUT_SECS),
         }
     }
 }
@@ -81,7 +83,7 @@ pub fn signer(config: &ServerConfig) -> anyhow::Result<Signer> {
         None => {
             std::fs::create_dir_all(&config.data_dir)
                 .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-            config.data_dir.join("checkpoint-signing.key")
+            config.data_dir.join(config::SIGNING_KEY_FILE)
         }
     };
     Signer::load_or_create(&config.log_name, &path).map_err(|e| anyhow::anyhow!(e))
@@ -97,7 +99,7 @@ pub fn viewer_secret(config: &ServerConfig) -> anyhow::Result<ViewerSecret> {
     }
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-    ViewerSecret::load_or_create(&config.data_dir.join("viewer-token.key"))
+    ViewerSecret::load_or_create(&config.data_dir.join(config::VIEWER_SECRET_FILE))
         .map_err(|e| anyhow::anyhow!(e))
 }
 

@@ -203,9 +203,9 @@ async fn healthz() -> Response {
     responses((status = 200, description = "Ready", body = openapi::Status), openapi::Unavailable)
 )]
 async fn readyz(State(service): State<Service>) -> Response {
-    match service.store().ready().await {
+    match service.ready().await {
         Ok(()) => axum::Json(json!({ "status": "ready" })).into_response(),
-        Err(e) => ApiError::from(crate::service::ServiceError::from(e)).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! `auditlog org ...` and `auditlog key ...`: operator commands that open the database
-//! directly (no server needed).
+//! directly (no server needed) and act through the service as the operator.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -10,8 +10,7 @@ use serde_json::json;
 use super::DbArgs;
 use crate::model::Scope;
 use crate::model::time::format_micros;
-use crate::server::open_store;
-use crate::service::{CreatedKey, Limits, Principal, Service};
+use crate::service::{CreatedKey, Principal};
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
@@ -96,16 +95,6 @@ pub enum KeyCommand {
     },
 }
 
-async fn service(db: &DbArgs) -> anyhow::Result<Service> {
-    let store = open_store(
-        &db.data_dir,
-        db.database.as_deref(),
-        db.unsafe_allow_unsynced,
-    )
-    .await?;
-    Ok(Service::new(store, Limits::default(), None))
-}
-
 fn print_key(out: &mut impl Write, k: &CreatedKey) -> anyhow::Result<()> {
     writeln!(out, "key id:  {}", k.info.id)?;
     writeln!(out, "scope:   {}", k.info.scope.as_str())?;
@@ -123,7 +112,7 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             secret_only,
             db,
         } => {
-            let svc = service(&db).await?;
+            let svc = db.service().await?;
             let created = svc
                 .create_org(&Principal::Operator, &slug, name.as_deref())
                 .await?;
@@ -147,7 +136,7 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         OrgCommand::List { json, db } => {
-            let orgs = service(&db).await?.list_orgs(&Principal::Operator).await?;
+            let orgs = db.service().await?.list_orgs(&Principal::Operator).await?;
             if json {
                 writeln!(
                     out,
@@ -179,7 +168,9 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             name,
             json,
         } => {
-            let created = service(&target.db)
+            let created = target
+                .db
+                .service()
                 .await?
                 .create_key(&op, &target.org, scope, &name)
                 .await?;
@@ -190,7 +181,9 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         KeyCommand::List { target, json } => {
-            let keys = service(&target.db)
+            let keys = target
+                .db
+                .service()
                 .await?
                 .list_keys(&op, &target.org)
                 .await?;
@@ -219,7 +212,9 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
             }
         }
         KeyCommand::Revoke { target, key_id } => {
-            service(&target.db)
+            target
+                .db
+                .service()
                 .await?
                 .revoke_key(&op, &target.org, &key_id)
                 .await?;

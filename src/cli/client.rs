@@ -12,7 +12,7 @@ use crate::model::event::StoredEventView;
 #[derive(Debug, Clone, Args)]
 pub struct Remote {
     /// Base URL of the running server, as `auditlog serve` prints it.
-    #[arg(long, env = "AUDITLOG_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(long, env = "AUDITLOG_URL", default_value = crate::config::URL)]
     pub url: String,
     /// API key secret (`alk_...`, from `auditlog org create` or `auditlog key create`): a
     /// write key for emit, a read key for query and export; an admin key does both.

@@ -14,7 +14,7 @@ use crate::demo::{DemoOptions, generate};
 use crate::model::Scope;
 use crate::model::time::now_micros;
 use crate::server::{bind_configured, build_service, shutdown_signal};
-use crate::service::{Principal, Service};
+use crate::service::{Principal, Service, SystemActor};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -25,10 +25,10 @@ pub struct DemoArgs {
     #[command(flatten)]
     pub serve: ServeArgs,
     /// How many events to seed (only when the demo org does not exist yet).
-    #[arg(long, default_value_t = 60_000)]
+    #[arg(long, default_value_t = crate::config::DEMO_EVENTS)]
     pub events: usize,
     /// How many days of history to seed, ending now.
-    #[arg(long, default_value_t = 90)]
+    #[arg(long, default_value_t = crate::config::DEMO_DAYS)]
     pub days: u32,
     /// Seed and print the keys, then exit instead of serving (`auditlog serve` on the same
     /// data dir serves the demo org later).
@@ -105,11 +105,11 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 
 /// The demo org, created and seeded with generated history when it does not exist yet.
 async fn seed(service: &Service, args: &DemoArgs) -> anyhow::Result<crate::model::Org> {
-    if let Some(org) = service.store().get_org("demo").await? {
+    let op = Principal::Operator;
+    if let Some(org) = service.find_org(&op, "demo").await? {
         println!("demo org exists already; not seeding again");
         return Ok(org);
     }
-    let op = Principal::Operator;
     let created = service
         .create_org(&op, "demo", Some("Acme Support"))
         .await?;
@@ -123,11 +123,7 @@ async fn seed(service: &Service, args: &DemoArgs) -> anyhow::Result<crate::model
             events: args.events,
         },
     );
-    let writer = Principal::Key {
-        key_id: "demo-seed".into(),
-        org: created.org.clone(),
-        scope: Scope::Write,
-    };
+    let writer = Principal::System(SystemActor::DemoSeed(created.org.clone()));
     let total = values.len();
     for chunk in values.chunks(1000) {
         service.ingest_values(&writer, chunk.to_vec()).await?;
@@ -201,7 +197,7 @@ fn db_flags(args: &DemoArgs) -> String {
     let db = &args.serve.db;
     match &db.database {
         Some(url) => format!(" --database '{}'", crate::server::redact_url(url)),
-        None if db.data_dir != Path::new("./auditlog-data") => {
+        None if db.data_dir != Path::new(crate::config::DATA_DIR) => {
             format!(" --data-dir {}", db.data_dir.display())
         }
         None => String::new(),

@@ -100,7 +100,7 @@ of GET /v1/integrity/checkpoints/latest, acme.ndjson `auditlog export --format n
 pub struct DbArgs {
     /// Directory holding the embedded SQLite database (`auditlog.db`) and the server's key
     /// files; created when missing.
-    #[arg(long, env = "AUDITLOG_DATA_DIR", default_value = "./auditlog-data")]
+    #[arg(long, env = "AUDITLOG_DATA_DIR", default_value = crate::config::DATA_DIR)]
     pub data_dir: PathBuf,
     /// Database URL, used instead of the SQLite file in --data-dir (the key files stay
     /// there): `postgres://USER@HOST:PORT/DB` (several nodes on one database) or
@@ -112,6 +112,25 @@ pub struct DbArgs {
     /// events may be lost on a crash). For throwaway instances only.
     #[arg(long, env = "AUDITLOG_UNSAFE_ALLOW_UNSYNCED")]
     pub unsafe_allow_unsynced: bool,
+}
+
+impl DbArgs {
+    /// The service over this database, for the operator commands: they act as
+    /// [`Principal::Operator`](crate::service::Principal::Operator) through it, as the
+    /// operator API does over HTTP.
+    pub(crate) async fn service(&self) -> anyhow::Result<crate::service::Service> {
+        let store = crate::server::open_store(
+            &self.data_dir,
+            self.database.as_deref(),
+            self.unsafe_allow_unsynced,
+        )
+        .await?;
+        Ok(crate::service::Service::new(
+            store,
+            crate::service::Limits::default(),
+            None,
+        ))
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -155,7 +174,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("AUDITLOG_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn"));
+        .unwrap_or_else(|_| EnvFilter::new(crate::config::LOG_FILTER));
     // colour only on a terminal: a log written to a file or a pipe keeps no escape codes
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()

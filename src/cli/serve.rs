@@ -6,13 +6,14 @@ use anyhow::Context;
 use clap::Args;
 
 use super::DbArgs;
+use crate::config;
 use crate::server::{ServerConfig, bind, shutdown_signal};
 use crate::service::Limits;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on, HOST:PORT (port 0: any free port; the address taken is printed).
-    #[arg(long, env = "AUDITLOG_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "AUDITLOG_LISTEN", default_value = config::LISTEN)]
     pub listen: String,
     #[command(flatten)]
     pub db: DbArgs,
@@ -29,10 +30,10 @@ pub struct ServeArgs {
     )]
     pub operator_token_file: Option<std::path::PathBuf>,
     /// Most events one ingest request (POST /v1/events) may carry.
-    #[arg(long, env = "AUDITLOG_MAX_BATCH_EVENTS", default_value_t = 1000)]
+    #[arg(long, env = "AUDITLOG_MAX_BATCH_EVENTS", default_value_t = config::MAX_BATCH_EVENTS)]
     pub max_batch_events: usize,
     /// Largest ingest request body in bytes.
-    #[arg(long, env = "AUDITLOG_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    #[arg(long, env = "AUDITLOG_MAX_BODY_BYTES", default_value_t = config::MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
     /// File holding the checkpoint signing key (64 hex digits, an Ed25519 seed); created
     /// with a fresh key when missing. Default: <data-dir>/checkpoint-signing.key.
@@ -45,42 +46,42 @@ pub struct ServeArgs {
     pub viewer_secret_file: Option<std::path::PathBuf>,
     /// The log's name, in every signed checkpoint: the signing key's name and the origin's
     /// prefix (`<name>/<org>`). `auditlog verify --log-name` must match it.
-    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
+    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = config::LOG_NAME)]
     pub log_name: String,
     /// Sign a checkpoint (a signed Merkle tree head) of each org whose log grew at least
     /// every this many seconds.
-    #[arg(long, env = "AUDITLOG_CHECKPOINT_INTERVAL_SECS", default_value_t = 30)]
+    #[arg(long, env = "AUDITLOG_CHECKPOINT_INTERVAL_SECS", default_value_t = config::CHECKPOINT_INTERVAL_SECS)]
     pub checkpoint_interval_secs: u64,
     /// Also sign one when an org's log grew by this many events since its last checkpoint
     /// (checked every few seconds).
-    #[arg(long, env = "AUDITLOG_CHECKPOINT_EVERY", default_value_t = 10_000)]
+    #[arg(long, env = "AUDITLOG_CHECKPOINT_EVERY", default_value_t = config::CHECKPOINT_EVERY)]
     pub checkpoint_every: u64,
     /// Delete events stored more than this many days ago, for orgs that set no retention of
     /// their own (unset or 0: keep forever).
     #[arg(long, env = "AUDITLOG_RETENTION_DAYS")]
     pub retention_days: Option<u32>,
     /// How often the retention purge runs, in seconds.
-    #[arg(long, env = "AUDITLOG_PURGE_INTERVAL_SECS", default_value_t = 3600)]
+    #[arg(long, env = "AUDITLOG_PURGE_INTERVAL_SECS", default_value_t = config::PURGE_INTERVAL_SECS)]
     pub purge_interval_secs: u64,
     /// Origins allowed to show the Audit Log page in a frame (`/embed`), comma-separated,
     /// e.g. `https://helpdesk.example.com`. Default: none may frame it.
     #[arg(long, env = "AUDITLOG_EMBED_ORIGINS", value_delimiter = ',')]
     pub embed_origins: Vec<String>,
     /// Ingest requests per second per API key (0: unlimited).
-    #[arg(long, env = "AUDITLOG_RATE_LIMIT_INGEST", default_value_t = crate::service::ratelimit::DEFAULT_INGEST_PER_SECOND)]
+    #[arg(long, env = "AUDITLOG_RATE_LIMIT_INGEST", default_value_t = config::RATE_LIMIT_INGEST_PER_SECOND)]
     pub rate_limit_ingest: u32,
     /// Ingest requests a key may send at once (default: two seconds' worth).
     #[arg(long, env = "AUDITLOG_RATE_LIMIT_INGEST_BURST")]
     pub rate_limit_ingest_burst: Option<u32>,
     /// Read requests (every other /v1 request) per second per API key, viewer tokens
     /// counting for the key that minted them (0: unlimited).
-    #[arg(long, env = "AUDITLOG_RATE_LIMIT_READ", default_value_t = crate::service::ratelimit::DEFAULT_READ_PER_SECOND)]
+    #[arg(long, env = "AUDITLOG_RATE_LIMIT_READ", default_value_t = config::RATE_LIMIT_READ_PER_SECOND)]
     pub rate_limit_read: u32,
     /// Read requests a key may send at once (default: two seconds' worth).
     #[arg(long, env = "AUDITLOG_RATE_LIMIT_READ_BURST")]
     pub rate_limit_read_burst: Option<u32>,
     /// Abandon a request (408 timeout) that takes longer than this many seconds.
-    #[arg(long, env = "AUDITLOG_REQUEST_TIMEOUT_SECS", default_value_t = 60)]
+    #[arg(long, env = "AUDITLOG_REQUEST_TIMEOUT_SECS", default_value_t = config::REQUEST_TIMEOUT_SECS)]
     pub request_timeout_secs: u64,
 }
 
@@ -167,4 +168,45 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     println!("auditlog listening on http://{}", bound.addr);
     bound.serve(shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use crate::cli::{Cli, Command};
+    use crate::config;
+    use crate::server::ServerConfig;
+
+    /// `auditlog serve` with no flags configures what `ServerConfig::new` does.
+    #[test]
+    fn serve_without_flags_is_server_config_new() {
+        if std::env::vars()
+            .any(|(k, _)| k.starts_with("AUDITLOG_") && !k.starts_with("AUDITLOG_TEST"))
+        {
+            eprintln!("skipped: an AUDITLOG_ variable is set");
+            return;
+        }
+        let Command::Serve(args) = Cli::try_parse_from(["auditlog", "serve"]).unwrap().command
+        else {
+            panic!("not serve");
+        };
+        let from_flags = args.config().unwrap();
+        let from_code = ServerConfig::new(config::LISTEN, std::path::Path::new(config::DATA_DIR));
+        assert_eq!(format!("{from_flags:?}"), format!("{from_code:?}"));
+    }
+
+    /// The help names the key files' defaults, which its text spells out.
+    #[test]
+    fn the_help_names_the_default_key_files() {
+        let mut cli = Cli::command();
+        let help = cli
+            .find_subcommand_mut("serve")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        for name in [config::SIGNING_KEY_FILE, config::VIEWER_SECRET_FILE] {
+            assert!(help.contains(&format!("<data-dir>/{name}")), "{name}");
+        }
+    }
 }

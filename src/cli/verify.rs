@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::DbArgs;
 use crate::model::checkpoint::{self, Checkpoint, NoteVerifier};
 use crate::model::merkle;
-use crate::server::open_store;
-use crate::service::integrity::{VerifyReport, unb64, verify_org};
+use crate::service::Principal;
+use crate::service::integrity::{VerifyReport, unb64};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -25,7 +25,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub db: DbArgs,
     /// The log's name the checkpoints were signed with (the server's --log-name).
-    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = "auditlog")]
+    #[arg(long, env = "AUDITLOG_LOG_NAME", default_value = crate::config::LOG_NAME)]
     pub log_name: String,
     /// Verify an NDJSON export file offline instead (no server, no database): made with
     /// `auditlog export --format ndjson --category all` and no other filter. Needs
@@ -161,18 +161,13 @@ pub async fn verify(a: VerifyArgs, out: &mut impl Write) -> anyhow::Result<ExitC
             "give --org SLUG (verify in the database) or --file EXPORT --public-key KEY (offline)"
         );
     };
-    let store = open_store(
-        &a.db.data_dir,
-        a.db.database.as_deref(),
-        a.db.unsafe_allow_unsynced,
-    )
-    .await?;
-    let org = store
-        .get_org(slug)
-        .await?
-        .with_context(|| format!("no organization {slug:?}"))?;
+    let service = a.db.service().await?;
     let bar = progress_bar(None);
-    let r = verify_org(store.as_ref(), &org, &a.log_name, |n| bar.set_position(n)).await?;
+    let r = service
+        .verify_org(&Principal::Operator, slug, &a.log_name, |n| {
+            bar.set_position(n)
+        })
+        .await?;
     bar.finish_and_clear();
     report(out, &r)
 }
@@ -328,24 +323,14 @@ pub struct PurgeArgs {
 }
 
 pub async fn purge(a: PurgeArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    let store = open_store(
-        &a.db.data_dir,
-        a.db.database.as_deref(),
-        a.db.unsafe_allow_unsynced,
-    )
-    .await?;
-    let org = store
-        .get_org(&a.org)
-        .await?
-        .with_context(|| format!("no organization {:?}", a.org))?;
-    let settings = store.settings(&org).await?;
     // 0 days is "keep forever", as for `serve --retention-days`
     let default_days = a.retention_days.filter(|d| *d > 0);
-    let service = crate::service::Service::new(store, crate::service::Limits::default(), None)
-        .with_default_retention(default_days);
-    let days = settings.retention_days.or(default_days);
-    let r = service.purge_org(&org, a.dry_run).await?;
-    match (days, settings.legal_hold, a.dry_run) {
+    let service = a.db.service().await?.with_default_retention(default_days);
+    let outcome = service
+        .purge(&Principal::Operator, &a.org, a.dry_run)
+        .await?;
+    let (org, r) = (&outcome.org, &outcome.purged);
+    match (outcome.retention_days, outcome.legal_hold, a.dry_run) {
         (None, _, _) => writeln!(out, "{}: no retention set; nothing to purge", org.slug)?,
         (_, true, _) => writeln!(out, "{}: under legal hold; nothing is purged", org.slug)?,
         (Some(d), _, true) => writeln!(

@@ -22,8 +22,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{Principal, Service};
-use crate::model::Scope;
+use super::{Principal, Service, SystemActor};
 use crate::model::time::format_micros;
 
 /// The catalog category of reads of the log.
@@ -182,6 +181,8 @@ impl Service {
             Principal::Viewer { key_id, org, .. } => (org, key_id, "viewer_token"),
             // the operator reads no events; nothing to record for an org
             Principal::Operator => return,
+            // the service's own writers read nothing
+            Principal::System(_) => return,
         };
         let normalized = serde_json::to_string(&query).unwrap_or_default();
         // a key and the viewer tokens it minted are told apart
@@ -250,11 +251,7 @@ impl Service {
             "actor": actor,
             "metadata": metadata,
         });
-        let writer = Principal::Key {
-            key_id: "access-log".into(),
-            org: org.clone(),
-            scope: Scope::Write,
-        };
+        let writer = Principal::System(SystemActor::AccessLog(org.clone()));
         if let Err(e) = self.ingest_values(&writer, vec![event]).await {
             self.access_seen.release(&seen);
             tracing::warn!(error = %e, org.slug = %org.slug, "could not record a read of the log");

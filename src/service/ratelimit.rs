@@ -37,16 +37,11 @@ pub struct RateLimits {
     pub read: Option<Rate>,
 }
 
-/// Default ingest budget, requests per second per key (a request may hold 1,000 events).
-pub const DEFAULT_INGEST_PER_SECOND: u32 = 2_000;
-/// Default read budget, requests per second per key.
-pub const DEFAULT_READ_PER_SECOND: u32 = 200;
-
 impl Default for RateLimits {
     fn default() -> Self {
         RateLimits {
-            ingest: Rate::per_second(DEFAULT_INGEST_PER_SECOND),
-            read: Rate::per_second(DEFAULT_READ_PER_SECOND),
+            ingest: Rate::per_second(crate::config::RATE_LIMIT_INGEST_PER_SECOND),
+            read: Rate::per_second(crate::config::RATE_LIMIT_READ_PER_SECOND),
         }
     }
 }
@@ -121,7 +116,8 @@ impl Service {
     pub fn check_rate(&self, p: &Principal, budget: Budget) -> Result<(), ServiceError> {
         let key_id = match p {
             Principal::Key { key_id, .. } | Principal::Viewer { key_id, .. } => key_id,
-            Principal::Operator => return Ok(()),
+            // the service's own writers come from no request
+            Principal::Operator | Principal::System(_) => return Ok(()),
         };
         match self.rate_limiters.check(budget, key_id) {
             None => Ok(()),

@@ -183,6 +183,10 @@ impl Service {
             Principal::Operator => Err(ServiceError::Forbidden(
                 "the operator token has no org; use an org API key or a viewer token".into(),
             )),
+            Principal::System(actor) => Err(ServiceError::Forbidden(format!(
+                "{} is no caller of the API",
+                actor.name()
+            ))),
         }
     }
 
