@@ -2,8 +2,10 @@
 //! on/off flag, a set of items that grows and shrinks, or a text made of parts; and how a raw
 //! value is shown in `changes` (a rule's conditions and actions, a snooze).
 
-use super::rng::Rng;
+use serde::Deserialize;
 use serde_json::{Value, json};
+
+use super::rng::Rng;
 
 /// How a field's value moves.
 pub(super) enum Shape {
@@ -35,47 +37,15 @@ pub(super) struct Field {
     /// The state: an index into the states, the number, 0 or 1, or the set's bit mask.
     pub(super) cur: i64,
     /// Turns the raw value (a state, number, flag or list) into what `changes` show.
-    pub(super) show: fn(Value) -> Value,
+    pub(super) show: Show,
     /// How often everyday edits pick this field (0: only planned work changes it).
     pub(super) weight: u32,
-}
-
-pub(super) fn same(v: Value) -> Value {
-    v
 }
 
 /// Fields that Okta SCIM owns: changed by the sync, never by an admin.
 pub(super) const SCIM_FIELDS: [&str; 2] = ["title", "department"];
 
 impl Field {
-    pub(super) fn new(name: &'static str, shape: Shape, cur: i64) -> Field {
-        Field {
-            name,
-            shape,
-            cur,
-            show: same,
-            weight: 10,
-        }
-    }
-
-    pub(super) fn show(mut self, f: fn(Value) -> Value) -> Field {
-        self.show = f;
-        self
-    }
-
-    pub(super) fn w(mut self, weight: u32) -> Field {
-        self.weight = weight;
-        self
-    }
-
-    /// Items of the set that edits never remove.
-    pub(super) fn keep(mut self, items: &[&str]) -> Field {
-        if let Shape::Set { pool, keep, .. } = &mut self.shape {
-            *keep = mask(pool, items);
-        }
-        self
-    }
-
     pub(super) fn raw_at(&self, s: i64) -> Value {
         match &self.shape {
             Shape::States(vs) => vs[s as usize].clone(),
@@ -104,7 +74,7 @@ impl Field {
     }
 
     pub(super) fn value_at(&self, s: i64) -> Value {
-        (self.show)(self.raw_at(s))
+        self.show.apply(self.raw_at(s))
     }
 
     pub(super) fn value(&self) -> Value {
@@ -196,57 +166,53 @@ pub(super) fn mask(pool: &[&str], items: &[&str]) -> u64 {
         .fold(0, |m, (i, _)| m | (1 << i))
 }
 
-/// One of `states`, starting at the first.
-pub(super) fn st(name: &'static str, states: Vec<Value>) -> Field {
-    Field::new(name, Shape::States(states), 0)
+/// How a field's raw value (a number, a list) is shown in `changes`: as is, or inside the
+/// object the helpdesk stores (named by `show` in `data/objects.json`).
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Show {
+    /// The raw value.
+    #[default]
+    Raw,
+    /// Keywords: a rule's conditions matching any of them in the message body.
+    Keywords,
+    /// A sentiment threshold (in hundredths): a rule's conditions for upset customers.
+    Sentiment,
+    /// A number of days: a rule's conditions for stale pending tickets.
+    Stale,
+    /// Conditions written as expressions, all of which must hold.
+    AllOf,
+    /// Conditions written as expressions, any of which may hold.
+    AnyOf,
+    /// Actions written as `type` or `type key=value`.
+    Actions,
+    /// A number of hours: a snooze action.
+    Snooze,
+    /// Language codes: a rule's conditions on the message language.
+    Languages,
 }
 
-/// One of a few texts, starting at the first.
-pub(super) fn txt(name: &'static str, texts: &[&str]) -> Field {
-    st(name, texts.iter().map(|t| json!(t)).collect())
+impl Show {
+    pub(super) fn apply(self, v: Value) -> Value {
+        match self {
+            Show::Raw => v,
+            Show::Keywords => kw(v),
+            Show::Sentiment => sentiment(v),
+            Show::Stale => stale(v),
+            Show::AllOf => all_of(v),
+            Show::AnyOf => any_of(v),
+            Show::Actions => acts(v),
+            Show::Snooze => snooze_for(v),
+            Show::Languages => languages(v),
+        }
+    }
 }
 
-/// Shown when the object is created, never changed.
-pub(super) fn fixed(name: &'static str, v: Value) -> Field {
-    st(name, vec![v]).w(0)
-}
-
-/// A text of parts, starting with the first option of each.
-pub(super) fn parts(name: &'static str, slots: &[&[&'static str]]) -> Field {
-    let slots = slots.iter().map(|o| o.to_vec()).collect();
-    Field::new(name, Shape::Parts(slots), 0)
-}
-
-pub(super) fn num(name: &'static str, cur: i64, lo: i64, hi: i64, step: i64) -> Field {
-    Field::new(name, Shape::Num { lo, hi, step }, cur)
-}
-
-pub(super) fn flag(name: &'static str, on: bool) -> Field {
-    Field::new(name, Shape::Flag, i64::from(on)).w(2)
-}
-
-pub(super) fn set(name: &'static str, pool: &[&'static str], on: &[&str]) -> Field {
-    let cur = mask(pool, on);
-    let (pool, base) = (pool.to_vec(), cur.count_ones());
-    Field::new(
-        name,
-        Shape::Set {
-            pool,
-            keep: 0,
-            base,
-        },
-        cur as i64,
-    )
-}
-
-// How some fields are shown: the raw value (a number, a list) inside the object the
-// helpdesk stores.
-
-pub(super) fn kw(v: Value) -> Value {
+fn kw(v: Value) -> Value {
     json!({"match": "any", "conditions": [{"field": "message.body", "operator": "contains_any", "value": v}]})
 }
 
-pub(super) fn sentiment(v: Value) -> Value {
+fn sentiment(v: Value) -> Value {
     let threshold = v.as_i64().unwrap_or(-60) as f64 / 100.0;
     json!({"match": "any", "conditions": [
         {"field": "message.sentiment", "operator": "lt", "value": threshold},
@@ -254,7 +220,7 @@ pub(super) fn sentiment(v: Value) -> Value {
     ]})
 }
 
-pub(super) fn stale(v: Value) -> Value {
+fn stale(v: Value) -> Value {
     json!({"match": "all", "conditions": [
         {"field": "ticket.status", "operator": "is", "value": "pending"},
         {"field": "ticket.updated_at", "operator": "older_than", "value": format!("{}d", v.as_i64().unwrap_or(7))},
@@ -262,16 +228,16 @@ pub(super) fn stale(v: Value) -> Value {
 }
 
 /// Conditions written as expressions, all of which must hold.
-pub(super) fn all_of(v: Value) -> Value {
+fn all_of(v: Value) -> Value {
     json!({"match": "all", "conditions": v})
 }
 
-pub(super) fn any_of(v: Value) -> Value {
+fn any_of(v: Value) -> Value {
     json!({"match": "any", "conditions": v})
 }
 
 /// Actions written as `type` or `type key=value` (`tags=x` is a list of one tag).
-pub(super) fn acts(v: Value) -> Value {
+fn acts(v: Value) -> Value {
     let items = v.as_array().map(Vec::as_slice).unwrap_or_default();
     items
         .iter()
@@ -294,10 +260,10 @@ pub(super) fn acts(v: Value) -> Value {
         .collect()
 }
 
-pub(super) fn snooze_for(v: Value) -> Value {
+fn snooze_for(v: Value) -> Value {
     json!([{"type": "snooze", "duration": format!("{}h", v.as_i64().unwrap_or(24))}])
 }
 
-pub(super) fn languages(v: Value) -> Value {
+fn languages(v: Value) -> Value {
     json!({"match": "any", "conditions": [{"field": "message.language", "operator": "in", "value": v}]})
 }
