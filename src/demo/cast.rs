@@ -1,5 +1,71 @@
 //! The org, Acme Support: its agents (shifts, devices, home IPs), admins, teams, inboxes and
-//! channels; the automations an action goes through (`via`); customers' names.
+//! channels; the automations an action goes through (`via`); customers' names. The people and
+//! clients are kept as data in `data/cast.json` and compiled into the binary; the code names
+//! some of them by position (see the file's `about`), checked by the tests below.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+/// The cast, as data.
+const CAST_JSON: &str = include_str!("data/cast.json");
+
+/// `data/cast.json`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CastDoc {
+    #[allow(dead_code)]
+    about: Vec<String>,
+    user_agents: BTreeMap<String, String>,
+    agents: Vec<AgentSpec>,
+    office_ips: [String; 2],
+    api_ip: String,
+    teams: Vec<Named>,
+    inboxes: Vec<Named>,
+    api_clients: Vec<ApiClient>,
+    first_names: Vec<(String, String)>,
+    last_names: Vec<(String, String)>,
+    mail_domains: Vec<String>,
+    loyalty_tiers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgentSpec {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    /// A team id.
+    team: String,
+    /// Working weekdays: `mon` to `sun`.
+    days: Vec<String>,
+    shift: (i64, i64),
+    starts_after_days: i64,
+    /// A key of `user_agents`.
+    user_agent: String,
+    home_ip: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Named {
+    id: String,
+    name: String,
+}
+
+/// An API key that acts as an automation (a `via` of type `api`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiClient {
+    id: String,
+    name: String,
+    user_agent: String,
+}
+
+static DOC: LazyLock<CastDoc> =
+    LazyLock::new(|| serde_json::from_str(CAST_JSON).expect("src/demo/data/cast.json parses"));
 
 pub(super) struct Agent {
     pub(super) id: &'static str,
@@ -18,277 +84,290 @@ pub(super) struct Agent {
     pub(super) home_ip: &'static str,
 }
 
-pub(super) const MON_FRI: u8 = 0b001_1111;
-pub(super) const TUE_SAT: u8 = 0b011_1110;
-pub(super) const WED_SUN: u8 = 0b111_1100;
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-pub(super) const UA_CHROME_MAC: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-pub(super) const UA_FIREFOX_WIN: &str =
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
-pub(super) const UA_EDGE: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.51";
-pub(super) const UA_DESKTOP: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6_1) AppleWebKit/537.36 (KHTML, like Gecko) AcmeDesk/4.12.0 Chrome/128.0.6613.36 Electron/32.1.2 Safari/537.36";
-pub(super) const UA_SAFARI: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
-pub(super) const UA_CHROME_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-pub(super) const UA_CHROME_WIN: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+pub(super) static AGENTS: LazyLock<Vec<Agent>> = LazyLock::new(|| {
+    let doc = &*DOC;
+    doc.agents
+        .iter()
+        .map(|a| Agent {
+            id: &a.id,
+            name: &a.name,
+            email: &a.email,
+            role: &a.role,
+            team: doc
+                .teams
+                .iter()
+                .position(|t| t.id == a.team)
+                .unwrap_or_else(|| panic!("{}: no team {}", a.id, a.team)),
+            days: a.days.iter().fold(0, |m, d| {
+                let i = WEEKDAYS.iter().position(|w| w == d);
+                m | 1 << i.unwrap_or_else(|| panic!("{}: no weekday {d}", a.id))
+            }),
+            shift: a.shift,
+            starts_after: a.starts_after_days,
+            user_agent: doc
+                .user_agents
+                .get(&a.user_agent)
+                .unwrap_or_else(|| panic!("{}: no user agent {}", a.id, a.user_agent)),
+            home_ip: &a.home_ip,
+        })
+        .collect()
+});
 
-pub(super) static AGENTS: [Agent; 10] = [
-    Agent {
-        id: "u_1001",
-        name: "Priya Raman",
-        email: "priya.raman@acme-support.test",
-        role: "Admin",
-        team: 1,
-        days: MON_FRI,
-        shift: (8, 17),
-        starts_after: 0,
-        user_agent: UA_CHROME_MAC,
-        home_ip: "198.51.100.23",
-    },
-    Agent {
-        id: "u_1002",
-        name: "Zoë O'Brien, Jr.",
-        email: "zoe.obrien@acme-support.test",
-        role: "Agent",
-        team: 0,
-        days: MON_FRI,
-        shift: (7, 15),
-        starts_after: 0,
-        user_agent: UA_FIREFOX_WIN,
-        home_ip: "198.51.100.41",
-    },
-    Agent {
-        id: "u_1003",
-        name: "José Álvarez-Núñez",
-        email: "jose.alvarez@acme-support.test",
-        role: "Agent",
-        team: 2,
-        days: MON_FRI,
-        shift: (10, 19),
-        starts_after: 0,
-        user_agent: UA_EDGE,
-        home_ip: "198.51.100.57",
-    },
-    Agent {
-        id: "u_1004",
-        name: "Sam Okafor 🚀",
-        email: "sam.okafor@acme-support.test",
-        role: "Agent",
-        team: 0,
-        days: WED_SUN,
-        shift: (11, 20),
-        starts_after: 0,
-        user_agent: UA_DESKTOP,
-        home_ip: "198.51.100.62",
-    },
-    Agent {
-        id: "u_1005",
-        name: "Hannah Müller",
-        email: "hannah.mueller@acme-support.test",
-        role: "Agent",
-        team: 3,
-        days: MON_FRI,
-        shift: (8, 16),
-        starts_after: 0,
-        user_agent: UA_SAFARI,
-        home_ip: "198.51.100.78",
-    },
-    Agent {
-        id: "u_1006",
-        name: "Dmitri Volkov",
-        email: "dmitri.volkov@acme-support.test",
-        role: "Lead",
-        team: 1,
-        days: TUE_SAT,
-        shift: (9, 18),
-        starts_after: 0,
-        user_agent: UA_CHROME_LINUX,
-        home_ip: "198.51.100.90",
-    },
-    Agent {
-        id: "u_1007",
-        name: "Aisha Bello",
-        email: "aisha.bello@acme-support.test",
-        role: "Lead",
-        team: 2,
-        days: MON_FRI,
-        shift: (9, 17),
-        starts_after: 0,
-        user_agent: UA_CHROME_WIN,
-        home_ip: "198.51.100.104",
-    },
-    Agent {
-        id: "u_1008",
-        name: "Noah Kim",
-        email: "noah.kim@acme-support.test",
-        role: "Agent",
-        team: 0,
-        days: MON_FRI,
-        shift: (12, 20),
-        starts_after: 2,
-        user_agent: UA_CHROME_MAC,
-        home_ip: "198.51.100.117",
-    },
-    // Two hires during the period: provisioned from Okta, and a seasonal agent invited by
-    // email for the holiday peak (see `config`, which onboards them a few days earlier).
-    Agent {
-        id: "u_1009",
-        name: "Lena Fischer",
-        email: "lena.fischer@acme-support.test",
-        role: "Agent",
-        team: 0,
-        days: MON_FRI,
-        shift: (8, 16),
-        starts_after: 48,
-        user_agent: UA_CHROME_WIN,
-        home_ip: "198.51.100.131",
-    },
-    Agent {
-        id: "u_1010",
-        name: "Marcus Reid",
-        email: "marcus.reid@acme-support.test",
-        role: "Agent",
-        team: 0,
-        days: WED_SUN,
-        shift: (12, 20),
-        starts_after: 64,
-        user_agent: UA_SAFARI,
-        home_ip: "198.51.100.144",
-    },
-];
+pub(super) static OFFICE_IPS: LazyLock<[&str; 2]> =
+    LazyLock::new(|| DOC.office_ips.each_ref().map(String::as_str));
+pub(super) static API_IP: LazyLock<&str> = LazyLock::new(|| &DOC.api_ip);
 
-/// Who does configuration work.
+fn pairs(xs: &'static [Named]) -> Vec<(&'static str, &'static str)> {
+    xs.iter()
+        .map(|x| (x.id.as_str(), x.name.as_str()))
+        .collect()
+}
+
+/// The teams, `(id, name)`.
+pub(super) static TEAMS: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| pairs(&DOC.teams));
+/// The inboxes, `(id, name)`: one per channel ([`CHANNELS`] order), then VIP.
+pub(super) static INBOXES: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| pairs(&DOC.inboxes));
+
+fn names(xs: &'static [(String, String)]) -> Vec<(&'static str, &'static str)> {
+    xs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+}
+
+/// Customers' first and last names: `(as shown, as in an email address)`.
+pub(super) static FIRST_NAMES: LazyLock<Vec<(&str, &str)>> =
+    LazyLock::new(|| names(&DOC.first_names));
+pub(super) static LAST_NAMES: LazyLock<Vec<(&str, &str)>> =
+    LazyLock::new(|| names(&DOC.last_names));
+pub(super) static MAIL_DOMAINS: LazyLock<Vec<&str>> =
+    LazyLock::new(|| DOC.mail_domains.iter().map(String::as_str).collect());
+/// Customers' loyalty tiers, lowest first; the top one makes a customer a VIP.
+pub(super) static LOYALTY: LazyLock<Vec<&str>> =
+    LazyLock::new(|| DOC.loyalty_tiers.iter().map(String::as_str).collect());
+
+/// Who does configuration work (positions in [`AGENTS`]).
 pub(super) const ADMINS: [usize; 3] = [0, 5, 6];
 /// Aisha Bello handles data-protection requests.
 pub(super) const COMPLIANCE: usize = 6;
-pub(super) const OFFICE_IPS: [&str; 2] = ["203.0.113.24", "203.0.113.25"];
-pub(super) const API_IP: &str = "198.51.100.200";
 
-pub(super) const TEAMS: [(&str, &str); 4] = [
-    ("team_1", "Tier 1"),
-    ("team_2", "Tier 2"),
-    ("team_3", "Billing"),
-    ("team_4", "VIP Concierge"),
-];
+// Positions in [`TEAMS`] and [`CHANNELS`].
 pub(super) const TIER1: usize = 0;
 pub(super) const TIER2: usize = 1;
 pub(super) const BILLING: usize = 2;
 pub(super) const VIP_TEAM: usize = 3;
 
-pub(super) const INBOXES: [(&str, &str); 4] = [
-    ("ib_401", "Email Support"),
-    ("ib_402", "Live Chat"),
-    ("ib_403", "Voice"),
-    ("ib_404", "VIP"),
-];
 pub(super) const CHANNELS: [&str; 3] = ["email", "chat", "voice"];
 pub(super) const EMAIL: usize = 0;
 pub(super) const CHAT: usize = 1;
 pub(super) const VOICE: usize = 2;
 
-/// The automation an action went through (`via`); `ua` is the client of an API key.
-#[derive(Clone, Copy)]
-pub(super) struct Via {
-    pub(super) kind: &'static str,
-    pub(super) id: &'static str,
-    pub(super) name: &'static str,
-    pub(super) ua: &'static str,
-}
+/// The automation an action went through (`via`), by id: a rule, macro or integration of
+/// `data/objects.json` (which names it), or an API client of `data/cast.json` (which also
+/// gives the client's user agent).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct Via(pub(super) &'static str);
 
-pub(super) const fn via(kind: &'static str, id: &'static str, name: &'static str) -> Via {
-    Via {
-        kind,
-        id,
-        name,
-        ua: "",
+/// What a `via` id stands for: `(type, name, user agent)`, the user agent only for an API key.
+static VIAS: LazyLock<HashMap<&str, (&str, &str, &str)>> = LazyLock::new(|| {
+    let objects = super::objects::DOC.objects.iter();
+    let automations =
+        objects.filter(|o| matches!(o.kind.as_str(), "rule" | "macro" | "integration"));
+    let mut m: HashMap<&str, (&str, &str, &str)> = automations
+        .map(|o| (o.id.as_str(), (o.kind.as_str(), o.name.as_str(), "")))
+        .collect();
+    for c in &DOC.api_clients {
+        m.insert(&c.id, ("api", &c.name, &c.user_agent));
+    }
+    m
+});
+
+impl Via {
+    fn resolve(self) -> (&'static str, &'static str, &'static str) {
+        *VIAS
+            .get(self.0)
+            .unwrap_or_else(|| panic!("no automation {} in the demo's data", self.0))
+    }
+
+    pub(super) fn id(self) -> &'static str {
+        self.0
+    }
+
+    pub(super) fn kind(self) -> &'static str {
+        self.resolve().0
+    }
+
+    pub(super) fn name(self) -> &'static str {
+        self.resolve().1
+    }
+
+    /// The client of an API key; empty for the others.
+    pub(super) fn ua(self) -> &'static str {
+        self.resolve().2
     }
 }
 
-pub(super) const R_VIP: Via = via("rule", "rule_101", "Route VIP customers");
-pub(super) const R_SPAM: Via = via("rule", "rule_102", "Auto-close spam");
-pub(super) const R_REFUND: Via = via("rule", "rule_103", "Tag refund requests");
-pub(super) const R_SNOOZE: Via = via("rule", "rule_104", "Auto-snooze awaiting customer");
-pub(super) const R_ORDERS: Via = via("rule", "rule_105", "Assign order questions to Tier 1");
-pub(super) const R_ANGRY: Via = via("rule", "rule_106", "Escalate angry customers");
-pub(super) const R_AUTOCLOSE: Via = via("rule", "rule_107", "Auto-close stale pending tickets");
-pub(super) const M_SPAM: Via = via("macro", "mac_201", "Close as spam");
-pub(super) const M_REFUND: Via = via("macro", "mac_202", "Refund approved");
-pub(super) const M_WISMO: Via = via("macro", "mac_203", "Where is my order?");
-pub(super) const M_ESCALATE: Via = via("macro", "mac_204", "Escalate to Tier 2");
-pub(super) const M_SNOOZE: Via = via("macro", "mac_205", "Snooze 24h awaiting reply");
-pub(super) const M_THANKS: Via = via("macro", "mac_206", "Thank you & close");
-pub(super) const I_SHOPIFY: Via = via("integration", "int_301", "Shopify");
-pub(super) const I_EMAIL: Via = via("integration", "int_303", "Email: support@acme-support.test");
-pub(super) const I_CHAT: Via = via("integration", "int_304", "Live chat widget");
-pub(super) const I_VOICE: Via = via("integration", "int_305", "Aircall");
-pub(super) const I_OKTA: Via = via("integration", "int_306", "Okta SCIM");
-pub(super) const I_AI: Via = via("integration", "int_307", "AI Assist");
-pub(super) const A_RETURNS: Via = Via {
-    kind: "api",
-    id: "key_returns_portal",
-    name: "Returns portal",
-    ua: "acme-returns-portal/3.4.1 (+https://returns.acme-support.test)",
-};
-pub(super) const A_TRANSLATE: Via = Via {
-    kind: "api",
-    id: "key_translation",
-    name: "Translation service",
-    ua: "acme-translate-worker/1.9.0",
-};
-pub(super) const A_PII: Via = Via {
-    kind: "api",
-    id: "key_pii_scrubber",
-    name: "PII scrubber",
-    ua: "acme-pii-scrubber/0.7.2 python-requests/2.32.3",
-};
+pub(super) const R_VIP: Via = Via("rule_101");
+pub(super) const R_SPAM: Via = Via("rule_102");
+pub(super) const R_REFUND: Via = Via("rule_103");
+pub(super) const R_SNOOZE: Via = Via("rule_104");
+pub(super) const R_ORDERS: Via = Via("rule_105");
+pub(super) const R_ANGRY: Via = Via("rule_106");
+pub(super) const R_AUTOCLOSE: Via = Via("rule_107");
+pub(super) const M_SPAM: Via = Via("mac_201");
+pub(super) const M_REFUND: Via = Via("mac_202");
+pub(super) const M_WISMO: Via = Via("mac_203");
+pub(super) const M_ESCALATE: Via = Via("mac_204");
+pub(super) const M_SNOOZE: Via = Via("mac_205");
+pub(super) const M_THANKS: Via = Via("mac_206");
+pub(super) const I_SHOPIFY: Via = Via("int_301");
+pub(super) const I_EMAIL: Via = Via("int_303");
+pub(super) const I_CHAT: Via = Via("int_304");
+pub(super) const I_VOICE: Via = Via("int_305");
+pub(super) const I_OKTA: Via = Via("int_306");
+pub(super) const I_AI: Via = Via("int_307");
+pub(super) const A_RETURNS: Via = Via("key_returns_portal");
+pub(super) const A_TRANSLATE: Via = Via("key_translation");
+pub(super) const A_PII: Via = Via("key_pii_scrubber");
 pub(super) const CHANNEL_VIA: [Via; 3] = [I_EMAIL, I_CHAT, I_VOICE];
 
-pub(super) const FIRST_NAMES: [(&str, &str); 24] = [
-    ("Chloé", "chloe"),
-    ("Liam", "liam"),
-    ("Mei", "mei"),
-    ("Oluwaseun", "oluwaseun"),
-    ("Søren", "soren"),
-    ("Ava", "ava"),
-    ("Mateo", "mateo"),
-    ("Fatima", "fatima"),
-    ("Björn", "bjorn"),
-    ("Renée", "renee"),
-    ("Arjun", "arjun"),
-    ("Grace", "grace"),
-    ("Łukasz", "lukasz"),
-    ("Isabella", "isabella"),
-    ("Kenji", "kenji"),
-    ("Amara", "amara"),
-    ("Lucas", "lucas"),
-    ("Noor", "noor"),
-    ("Elena", "elena"),
-    ("Tomás", "tomas"),
-    ("Hana", "hana"),
-    ("Daniel", "daniel"),
-    ("Ingrid", "ingrid"),
-    ("Kwame", "kwame"),
+/// Every automation the stories name.
+#[cfg(test)]
+pub(super) const ALL_VIAS: [Via; 22] = [
+    R_VIP,
+    R_SPAM,
+    R_REFUND,
+    R_SNOOZE,
+    R_ORDERS,
+    R_ANGRY,
+    R_AUTOCLOSE,
+    M_SPAM,
+    M_REFUND,
+    M_WISMO,
+    M_ESCALATE,
+    M_SNOOZE,
+    M_THANKS,
+    I_SHOPIFY,
+    I_EMAIL,
+    I_CHAT,
+    I_VOICE,
+    I_OKTA,
+    I_AI,
+    A_RETURNS,
+    A_TRANSLATE,
+    A_PII,
 ];
-pub(super) const LAST_NAMES: [(&str, &str); 20] = [
-    ("Dubois", "dubois"),
-    ("Nguyễn", "nguyen"),
-    ("O'Connor", "oconnor"),
-    ("García", "garcia"),
-    ("Smith", "smith"),
-    ("Kowalski", "kowalski"),
-    ("Andersen", "andersen"),
-    ("Okoye", "okoye"),
-    ("Tanaka", "tanaka"),
-    ("Haddad", "haddad"),
-    ("Rossi", "rossi"),
-    ("Johnson", "johnson"),
-    ("Schäfer", "schaefer"),
-    ("Patel", "patel"),
-    ("Lindqvist", "lindqvist"),
-    ("Mensah", "mensah"),
-    ("Costa", "costa"),
-    ("Ivanova", "ivanova"),
-    ("Brown", "brown"),
-    ("Yılmaz", "yilmaz"),
-];
-pub(super) const MAIL_DOMAINS: [&str; 3] = ["example.com", "example.net", "example.org"];
-pub(super) const LOYALTY: [&str; 4] = ["Bronze", "Silver", "Gold", "Platinum"];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::super::objects::{DOC as OBJECTS, ShapeSpec};
+    use super::*;
+
+    #[test]
+    fn the_cast_is_consistent_with_itself_and_the_objects() {
+        let object = |kind: &str, id: &str| {
+            OBJECTS
+                .objects
+                .iter()
+                .find(|o| o.kind == kind && o.id == id)
+        };
+        let mut ids = BTreeSet::new();
+        for a in AGENTS.iter() {
+            assert!(ids.insert(a.id), "duplicate agent {}", a.id);
+            assert!(
+                a.days != 0 && a.shift.0 < a.shift.1 && a.shift.1 <= 24,
+                "{}",
+                a.id
+            );
+            assert!(a.starts_after >= 0, "{}", a.id);
+            // every agent is a user of the org, as the cast has them
+            let u = object("user", a.id).unwrap_or_else(|| panic!("no user object {}", a.id));
+            assert_eq!(u.name, a.name);
+            let fixed = |name: &str| {
+                u.fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .and_then(|f| match &f.shape {
+                        ShapeSpec::Fixed(v) => v.as_str(),
+                        _ => None,
+                    })
+            };
+            assert_eq!(fixed("email"), Some(a.email), "{}", a.id);
+            assert_eq!(fixed("team"), Some(TEAMS[a.team].1), "{}", a.id);
+        }
+        // the positions the code names
+        assert_eq!(AGENTS[0].role, "Admin", "agents[0] heads CX");
+        for &a in &ADMINS {
+            assert!(
+                ["Admin", "Lead"].contains(&AGENTS[a].role),
+                "admin {}",
+                AGENTS[a].id
+            );
+        }
+        assert!(ADMINS.contains(&COMPLIANCE));
+        assert!(
+            AGENTS[1..=5].iter().all(|a| a.starts_after == 0),
+            "on shift from the start"
+        );
+        assert!(
+            AGENTS[7].starts_after > 0,
+            "the coverage phase invites agents[7]"
+        );
+        assert_eq!(
+            [TIER1, TIER2, BILLING, VIP_TEAM].map(|t| TEAMS[t].1),
+            ["Tier 1", "Tier 2", "Billing", "VIP Concierge"]
+        );
+        assert_eq!(
+            INBOXES.len(),
+            CHANNELS.len() + 1,
+            "one inbox per channel, then VIP"
+        );
+        assert_eq!(
+            LOYALTY.len(),
+            4,
+            "customers move up to the fourth tier, which is VIP"
+        );
+        assert!(!MAIL_DOMAINS.is_empty() && !FIRST_NAMES.is_empty() && !LAST_NAMES.is_empty());
+        for (shown, written) in FIRST_NAMES.iter().chain(LAST_NAMES.iter()) {
+            assert!(!shown.is_empty(), "{shown}");
+            assert!(written.bytes().all(|b| b.is_ascii_lowercase()), "{written}");
+        }
+        // teams and inboxes are configuration objects of the same names
+        for (kind, list) in [("team", &TEAMS), ("inbox", &INBOXES)] {
+            for (id, name) in list.iter() {
+                let o = object(kind, id).unwrap_or_else(|| panic!("no {kind} object {id}"));
+                assert_eq!(o.name, *name);
+            }
+        }
+        // every automation the stories name is a rule, macro, integration or API client
+        for v in ALL_VIAS {
+            assert!(!v.kind().is_empty() && !v.name().is_empty(), "{v:?}");
+            assert_eq!(v.kind() == "api", !v.ua().is_empty(), "{v:?}");
+        }
+        assert_eq!(CHANNEL_VIA.map(Via::kind), ["integration"; 3]);
+        // set fields that list people, teams or inboxes list ones that exist
+        let names_of = |kind: &str| -> BTreeSet<&str> {
+            let os = OBJECTS.objects.iter().filter(|o| o.kind == kind);
+            os.map(|o| o.name.as_str()).collect()
+        };
+        let agents: BTreeSet<&str> = AGENTS.iter().map(|a| a.name).collect();
+        let (teams, inboxes) = (names_of("team"), names_of("inbox"));
+        for o in &OBJECTS.objects {
+            for f in &o.fields {
+                let ShapeSpec::Set { pool, .. } = &f.shape else {
+                    continue;
+                };
+                let known = match f.name.as_str() {
+                    "members" => &agents,
+                    "available_to" | "routing_teams" | "shared_with" | "teams" => &teams,
+                    "inboxes" => &inboxes,
+                    _ => continue,
+                };
+                for x in pool {
+                    assert!(known.contains(x.as_str()), "{}.{}: {x}", o.id, f.name);
+                }
+            }
+        }
+    }
+}

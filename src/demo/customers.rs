@@ -22,7 +22,7 @@ impl Gen<'_> {
             "{}.{}@{}",
             FIRST_NAMES[cu.first].1,
             LAST_NAMES[cu.last].1,
-            MAIL_DOMAINS[cu.id as usize % 3]
+            MAIL_DOMAINS[cu.id as usize % MAIL_DOMAINS.len()]
         )
     }
 

@@ -139,11 +139,11 @@ impl<'c> Gen<'c> {
         if let Some(v) = ev.by.via {
             m.insert(
                 "via".into(),
-                json!({"type": v.kind, "id": v.id, "name": v.name}),
+                json!({"type": v.kind(), "id": v.id(), "name": v.name()}),
             );
-            if ev.by.who == Who::System && !v.ua.is_empty() {
-                ctx.insert("ip".into(), json!(API_IP));
-                ctx.insert("user_agent".into(), json!(v.ua));
+            if ev.by.who == Who::System && !v.ua().is_empty() {
+                ctx.insert("ip".into(), json!(*API_IP));
+                ctx.insert("user_agent".into(), json!(v.ua()));
             }
         }
         if !ev.related.is_empty() {

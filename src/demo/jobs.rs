@@ -127,7 +127,7 @@ impl Gen<'_> {
         }
         self.set_item(
             d,
-            I_EMAIL.id,
+            I_EMAIL.id(),
             "forwarding_addresses",
             "wholesale@acme-support.test",
             true,
@@ -177,7 +177,7 @@ impl Gen<'_> {
             self.edit(d, "cfg_acme", &["ip_allowlist"]);
         }
         if self.rng.chance(0.3) {
-            self.edit(d, I_OKTA.id, &["group_filter"]);
+            self.edit(d, I_OKTA.id(), &["group_filter"]);
         }
         self.drop_legacy(d, "user");
     }

@@ -227,7 +227,7 @@ impl Gen<'_> {
 
     /// Snoozes the ticket; returns for how many hours.
     pub(super) fn snooze(&mut self, t: i64, tk: &mut Tk, by: By) -> Option<i64> {
-        let hours = if by.via.is_some_and(|v| v.id == R_SNOOZE.id) && self.rng.chance(0.3) {
+        let hours = if by.via == Some(R_SNOOZE) && self.rng.chance(0.3) {
             48
         } else {
             24
