@@ -27,6 +27,12 @@
 //! - `jobs.rs`: the pieces of configuration work: everyday edits, reworking the rules, a new
 //!   inbox, the access review, macros, tags, integrations, the holiday peak, onboarding.
 //! - `tests.rs`: the generated history is valid, complete, deterministic and looks real.
+//!
+//! The data is kept like the catalog, as JSON compiled in and parsed once (each file's `about`
+//! says how it is written, and the loading module's tests check it): `data/cast.json` (the
+//! people and clients, read by `cast.rs`), `data/tickets.json` (topics, subjects and the
+//! arrival rhythm, read by `topics.rs`) and `data/objects.json` (every configuration object
+//! and how its fields change, read by `objects.rs`).
 
 use serde_json::Value;
 
