@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::error::ApiError;
-use super::{ApiResult, principal};
+use super::{ApiResult, Caller};
 use crate::model::Scope;
 use crate::service::{BodyFormat, Report, Service};
 
@@ -57,9 +57,13 @@ fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
     ),
     security(("bearer" = []))
 )]
-pub async fn ingest(State(service): State<Service>, req: Request) -> ApiResult<Response> {
+pub async fn ingest(
+    State(service): State<Service>,
+    Caller(p): Caller,
+    req: Request,
+) -> ApiResult<Response> {
     let (parts, body) = req.into_parts();
-    let p = principal(&service, &parts.headers).await?;
+    // refused before the body is read
     service.org_for(&p, Scope::Write)?;
     let format = body_format(&parts.headers)?;
     let limit = service.limits().max_body_bytes;
@@ -120,10 +124,9 @@ pub async fn ingest(State(service): State<Service>, req: Request) -> ApiResult<R
 )]
 pub async fn list(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let page = service
         .list_events(&p, query.as_deref().unwrap_or(""))
         .await?;
@@ -155,11 +158,10 @@ pub async fn list(
 )]
 pub async fn get_one(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     id: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let id = match id {
         Ok(Path(id)) => id,
         Err(_) => super::lossy_segments(&uri).pop().unwrap_or_default(),
@@ -189,10 +191,9 @@ fn attachment(file_name: &str) -> String {
 )]
 pub async fn summary(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     match service.summary(&p, query.as_deref().unwrap_or("")).await? {
         Report::Json(v) => Ok(axum::Json(v).into_response()),
         Report::Csv {
@@ -231,10 +232,9 @@ pub async fn summary(
 )]
 pub async fn histogram(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let v = service
         .histogram(&p, query.as_deref().unwrap_or(""))
         .await?;
@@ -255,10 +255,9 @@ pub async fn histogram(
 )]
 pub async fn export(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let export = service.export(&p, query.as_deref().unwrap_or("")).await?;
     let stream = futures_util::stream::unfold(export.chunks, |mut rx| async move {
         let item = rx.recv().await?;

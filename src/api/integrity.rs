@@ -2,11 +2,11 @@
 //! online verification.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::{ApiResult, principal};
+use super::{ApiResult, Caller};
 use crate::model::time::format_micros;
 use crate::service::integrity::b64;
 use crate::service::{Service, ServiceError};
@@ -43,10 +43,9 @@ pub async fn public_keys(State(service): State<Service>) -> ApiResult<Response> 
 )]
 pub async fn checkpoints(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let params =
         crate::service::query::Params::parse_only(query.as_deref().unwrap_or(""), &["limit"])?;
     let limit = match params.get("limit") {
@@ -75,8 +74,7 @@ pub async fn checkpoints(
     ),
     security(("bearer" = []))
 )]
-pub async fn latest(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
+pub async fn latest(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let cp = service
         .checkpoints(&p, 1)
         .await?
@@ -94,8 +92,7 @@ pub async fn latest(State(service): State<Service>, headers: HeaderMap) -> ApiRe
     ),
     security(("bearer" = []))
 )]
-pub async fn create(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
+pub async fn create(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let cp = service.create_checkpoint(&p).await?;
     Ok((StatusCode::CREATED, axum::Json(checkpoint_json(&cp))).into_response())
 }
@@ -114,10 +111,9 @@ pub async fn create(State(service): State<Service>, headers: HeaderMap) -> ApiRe
 )]
 pub async fn inclusion(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     Ok(axum::Json(
         service
             .inclusion(&p, query.as_deref().unwrap_or(""))
@@ -138,10 +134,9 @@ pub async fn inclusion(
 )]
 pub async fn consistency(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     Ok(axum::Json(
         service
             .consistency(&p, query.as_deref().unwrap_or(""))
@@ -161,9 +156,8 @@ pub async fn consistency(
 )]
 pub async fn get_settings(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     Ok(axum::Json(service.settings(&p).await?).into_response())
 }
 
@@ -179,10 +173,9 @@ pub async fn get_settings(
 )]
 pub async fn put_settings(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     Ok(axum::Json(service.put_settings(&p, &body).await?).into_response())
 }
 
@@ -199,9 +192,8 @@ pub async fn put_settings(
 )]
 pub async fn retention_cut(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     Ok(axum::Json(service.retention_cut(&p).await?).into_response())
 }
 
@@ -214,8 +206,7 @@ pub async fn retention_cut(
     ),
     security(("bearer" = []))
 )]
-pub async fn verify(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
+pub async fn verify(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let report = service.verify(&p).await?;
     Ok(axum::Json(json!({
         "ok": report.ok(),

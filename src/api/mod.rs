@@ -120,12 +120,38 @@ async fn rate_limit(
     } else {
         Budget::Read
     };
-    if let Ok(p) = principal(&service, req.headers()).await
-        && let Err(e) = service.check_rate(&p, budget)
-    {
-        return ApiError::from(e).into_response();
+    let mut req = req;
+    if let Ok(p) = principal(&service, req.headers()).await {
+        if let Err(e) = service.check_rate(&p, budget) {
+            return ApiError::from(e).into_response();
+        }
+        // the handler's `Caller` takes it from here: one authentication per request
+        req.extensions_mut().insert(Resolved(p));
     }
     next.run(req).await
+}
+
+/// The caller, as the rate limiter resolved it.
+#[derive(Clone)]
+struct Resolved(Principal);
+
+/// The authenticated caller of a request: resolved once, by the rate limiter in front of
+/// every `/v1` route; resolved here only when it could not be (a missing or refused
+/// credential, which then answers 401 with the reason, or a store that failed).
+pub(crate) struct Caller(pub Principal);
+
+impl axum::extract::FromRequestParts<Service> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        service: &Service,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(Resolved(p)) = parts.extensions.remove::<Resolved>() {
+            return Ok(Caller(p));
+        }
+        principal(service, &parts.headers).await.map(Caller)
+    }
 }
 
 /// Resolves the caller from `Authorization: Bearer <token>`.

@@ -4,13 +4,13 @@
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::error::ApiError;
-use super::{ApiResult, principal};
+use super::{ApiResult, Caller};
 use crate::model::Scope;
 use crate::service::{Service, ServiceError};
 
@@ -62,10 +62,9 @@ struct CreateKey {
 )]
 pub async fn create(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let req: CreateOrg = parse_json(&body)?;
     let created = service
         .create_org(&p, &req.slug, req.name.as_deref())
@@ -83,8 +82,7 @@ pub async fn create(
     ),
     security(("bearer" = []))
 )]
-pub async fn list(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
+pub async fn list(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let orgs = service.list_orgs(&p).await?;
     Ok(Json(json!({ "orgs": orgs })).into_response())
 }
@@ -120,12 +118,11 @@ fn path_params(
 )]
 pub async fn create_key(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     params: Result<Path<Vec<String>>, PathRejection>,
     uri: Uri,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let [slug] = <[String; 1]>::try_from(path_params(params, &uri, &[3])).unwrap_or_default();
     let req: CreateKey = parse_json(&body)?;
     let created = service
@@ -146,11 +143,10 @@ pub async fn create_key(
 )]
 pub async fn list_keys(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     params: Result<Path<Vec<String>>, PathRejection>,
     uri: Uri,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let [slug] = <[String; 1]>::try_from(path_params(params, &uri, &[3])).unwrap_or_default();
     let keys = service.list_keys(&p, &slug).await?;
     Ok(Json(json!({ "keys": keys })).into_response())
@@ -171,11 +167,10 @@ pub async fn list_keys(
 )]
 pub async fn revoke_key(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     params: Result<Path<Vec<String>>, PathRejection>,
     uri: Uri,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let [slug, key_id] =
         <[String; 2]>::try_from(path_params(params, &uri, &[3, 5])).unwrap_or_default();
     service.revoke_key(&p, &slug, &key_id).await?;

@@ -2,10 +2,10 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{ApiResult, principal};
+use super::{ApiResult, Caller};
 use crate::service::Service;
 
 /// Mints a short-lived read-only viewer token for the embedded page (read or admin key).
@@ -21,10 +21,9 @@ use crate::service::Service;
 )]
 pub async fn mint(
     State(service): State<Service>,
-    headers: HeaderMap,
+    Caller(p): Caller,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
     let v = service.mint_viewer_token(&p, &body).await?;
     Ok((
         StatusCode::CREATED,
@@ -43,7 +42,6 @@ pub async fn mint(
     ),
     security(("bearer" = []))
 )]
-pub async fn whoami(State(service): State<Service>, headers: HeaderMap) -> ApiResult<Response> {
-    let p = principal(&service, &headers).await?;
+pub async fn whoami(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     Ok(axum::Json(service.whoami(&p)?).into_response())
 }
