@@ -44,6 +44,26 @@ pub fn rollup_time(q: &CountQuery) -> &'static str {
     }
 }
 
+/// `AND column IN (...)` for each filter that is set: action, entity id, actor id, actor
+/// type, in that order (`in_set`: the count's form of a list, [`Dialect::in_set`]).
+fn member_filters(d: &mut impl Dialect, lists: [&Option<Vec<String>>; 4], in_set: bool) -> String {
+    let mut sql = String::new();
+    for (column, values) in ["action", "entity_id", "actor_id", "actor_type"]
+        .into_iter()
+        .zip(lists)
+    {
+        if let Some(v) = values {
+            sql.push_str(" AND ");
+            sql.push_str(&if in_set {
+                d.in_set(column, v)
+            } else {
+                d.one_of(column, v)
+            });
+        }
+    }
+    sql
+}
+
 /// The listing: walks the org's `(occurred_at, seq)` index in order and stops at `limit`.
 pub fn listing(d: &mut impl Dialect, org_id: i64, q: &EventQuery) -> String {
     let mut sql = format!(
@@ -56,17 +76,8 @@ pub fn listing(d: &mut impl Dialect, org_id: i64, q: &EventQuery) -> String {
     if let Some(to) = q.to {
         sql.push_str(&format!(" AND occurred_at < {}", d.bind(Param::Int(to))));
     }
-    for (column, values) in [
-        ("action", &q.actions),
-        ("entity_id", &q.entity_ids),
-        ("actor_id", &q.actor_ids),
-        ("actor_type", &q.actor_types),
-    ] {
-        if let Some(v) = values {
-            sql.push_str(" AND ");
-            sql.push_str(&d.one_of(column, v));
-        }
-    }
+    let lists = [&q.actions, &q.entity_ids, &q.actor_ids, &q.actor_types];
+    sql.push_str(&member_filters(d, lists, false));
     let (cmp, dir) = match q.order {
         Order::Asc => (">", "ASC"),
         Order::Desc => ("<", "DESC"),
@@ -150,17 +161,8 @@ pub fn count(d: &mut impl Dialect, org_id: i64, q: &CountQuery) -> StoreResult<S
             ));
         }
     }
-    for (column, values) in [
-        ("action", &q.actions),
-        ("entity_id", &q.entity_ids),
-        ("actor_id", &q.actor_ids),
-        ("actor_type", &q.actor_types),
-    ] {
-        if let Some(v) = values {
-            sql.push_str(" AND ");
-            sql.push_str(&d.in_set(column, v));
-        }
-    }
+    let lists = [&q.actions, &q.entity_ids, &q.actor_ids, &q.actor_types];
+    sql.push_str(&member_filters(d, lists, true));
     if !cols.is_empty() && !q.groups_are_rollup_rows() {
         sql.push_str(" GROUP BY ");
         sql.push_str(
