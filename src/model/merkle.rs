@@ -40,6 +40,21 @@ pub fn empty_root() -> Hash {
     Sha256::digest([]).into()
 }
 
+/// The root of a complete subtree from its leaf hashes, left to right; `None` unless their
+/// number is a power of two. Stores use it for the small subtrees they do not keep.
+pub fn complete_root(mut layer: Vec<Hash>) -> Option<Hash> {
+    if !layer.len().is_power_of_two() {
+        return None;
+    }
+    while layer.len() > 1 {
+        layer = layer
+            .chunks_exact(2)
+            .map(|p| node_hash(&p[0], &p[1]))
+            .collect();
+    }
+    layer.pop()
+}
+
 /// Folds subtree roots, listed left to right, into the root of their concatenation: RFC 6962
 /// splits at the largest power of two, which is the leftmost (largest) subtree, so the root is
 /// `H(p0, H(p1, … H(p[k-1], p[k])))`. `None` when `peaks` is empty.

@@ -298,6 +298,19 @@ impl PurgePlan<'_> {
     pub fn events(&self) -> u64 {
         self.cut - self.old_cut
     }
+
+    /// What the purge answers, for a dry run as for a real one.
+    pub fn purged(&self) -> super::Purged {
+        super::Purged {
+            events: self.events(),
+            cut_seq: self.cut,
+        }
+    }
+
+    /// Nothing to write: a dry run, or no event old enough.
+    pub fn writes_nothing(&self, dry_run: bool) -> bool {
+        dry_run || self.cut == self.old_cut
+    }
 }
 
 pub fn plan_purge(old_cut: u64, candidates: &[PurgeCandidate], before: i64) -> PurgePlan<'_> {

@@ -223,6 +223,21 @@ fn altered(leaves: &[Hash], at: usize) -> Vec<Hash> {
 }
 
 #[test]
+fn complete_roots_are_subtree_roots() {
+    for n in [1usize, 2, 4, 8, 16] {
+        let leaves = leaves_from(n as u64, n);
+        assert_eq!(
+            complete_root(leaves.clone()),
+            Some(naive_mth(&leaves)),
+            "{n}"
+        );
+    }
+    for n in [0usize, 3, 5, 6, 7, 12] {
+        assert_eq!(complete_root(leaves_from(1, n)), None, "{n}");
+    }
+}
+
+#[test]
 fn known_hashes() {
     assert_eq!(
         empty_root(),

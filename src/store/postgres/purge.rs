@@ -79,11 +79,8 @@ pub(super) async fn purge_step(
         .collect();
     let plan = ledger::plan_purge(old_cut, &candidates, before);
     let cut = plan.cut;
-    let purged = Purged {
-        events: plan.events(),
-        cut_seq: cut,
-    };
-    if dry_run || cut == old_cut {
+    let purged = plan.purged();
+    if plan.writes_nothing(dry_run) {
         return Ok(purged);
     }
     // 1. keep what later proofs need: the small subtrees ending in the purged range

@@ -58,14 +58,8 @@ impl NodeSource for NodeCache {
         if level < STORED_LEVEL {
             match self.leaves.get(&range) {
                 Some(Some(layer)) => {
-                    let mut layer = layer.clone();
-                    while layer.len() > 1 {
-                        layer = layer
-                            .chunks(2)
-                            .map(|p| merkle::node_hash(&p[0], &p[1]))
-                            .collect();
-                    }
-                    return layer.pop().ok_or_else(|| "empty subtree".to_string());
+                    return merkle::complete_root(layer.clone())
+                        .ok_or_else(|| "incomplete subtree".to_string());
                 }
                 Some(None) if level == 0 => {
                     return Err(format!(

@@ -75,11 +75,8 @@ pub(super) fn purge_step(
     };
     let plan = ledger::plan_purge(old_cut, &candidates, before);
     let cut = plan.cut;
-    let purged = Purged {
-        events: plan.events(),
-        cut_seq: cut,
-    };
-    if dry_run || cut == old_cut {
+    let purged = plan.purged();
+    if plan.writes_nothing(dry_run) {
         return Ok(purged);
     }
     // 1. keep what later proofs need: every subtree below the stored levels that ends in

@@ -70,14 +70,9 @@ impl NodeSource for SqliteNodes<'_> {
         let width = 1u64 << level;
         if level < STORED_LEVEL {
             // small subtree: from its events, when they are all still there
-            if let Ok(mut layer) = self.leaves(index * width, (index + 1) * width) {
-                while layer.len() > 1 {
-                    layer = layer
-                        .chunks(2)
-                        .map(|p| merkle::node_hash(&p[0], &p[1]))
-                        .collect();
-                }
-                return layer.pop().ok_or_else(|| "empty subtree".to_string());
+            if let Ok(layer) = self.leaves(index * width, (index + 1) * width) {
+                return merkle::complete_root(layer)
+                    .ok_or_else(|| "incomplete subtree".to_string());
             }
             if level == 0 {
                 return Err(format!(
