@@ -47,6 +47,7 @@ impl Gen<'_> {
         let kind = a.entity_type.as_str();
         let verb = a.verb.as_str();
         let done = match (kind, verb) {
+            _ if super::security::has_story(a) => self.cover_security(a, t, deadline),
             ("ticket", _) => self.cover_ticket(verb, t, deadline),
             ("customer", _) | ("order", _) | ("conversation", _) => {
                 self.cover_customer(kind, verb, t, deadline)

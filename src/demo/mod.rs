@@ -50,6 +50,7 @@ mod jobs;
 mod objects;
 mod rng;
 mod schedule;
+mod security;
 mod stories;
 #[cfg(test)]
 mod tests;

@@ -26,6 +26,56 @@ pub struct ActionDef {
     pub description: String,
     #[serde(default)]
     pub sources: Vec<String>,
+    pub ocsf: OcsfMapping,
+    /// The `metadata` members a sender is expected to fill, with what each holds: what a SIEM
+    /// reads (reason codes, the factor, the provider). Documentation, not a schema: events
+    /// with other members are accepted.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// An action's place in OCSF: the event class and the activity within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcsfMapping {
+    pub class_uid: u32,
+    pub activity_id: u32,
+}
+
+/// The OCSF classes the catalog maps to, with their activities (`"id": "caption"`), as the
+/// OCSF schema of `version` defines them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OcsfTable {
+    pub version: String,
+    pub classes: Vec<OcsfClass>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OcsfClass {
+    pub class_uid: u32,
+    pub name: String,
+    pub activities: BTreeMap<String, String>,
+}
+
+/// An action's OCSF class and activity, with their captions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ocsf {
+    pub class_uid: u32,
+    pub class_name: String,
+    pub activity_id: u32,
+    pub activity_name: String,
+}
+
+impl OcsfTable {
+    fn resolve(&self, m: OcsfMapping) -> Option<Ocsf> {
+        let class = self.classes.iter().find(|c| c.class_uid == m.class_uid)?;
+        let activity = class.activities.get(&m.activity_id.to_string())?;
+        Some(Ocsf {
+            class_uid: m.class_uid,
+            class_name: class.name.clone(),
+            activity_id: m.activity_id,
+            activity_name: activity.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +84,7 @@ struct CatalogDoc {
     categories: Vec<Named>,
     verbs: Vec<Named>,
     entity_types: Vec<Named>,
+    ocsf: OcsfTable,
     actions: Vec<ActionDef>,
 }
 
@@ -45,6 +96,9 @@ pub struct Action {
     pub verb: String,
     pub category: String,
     pub label: String,
+    pub ocsf: Ocsf,
+    /// The metadata members it expects, with what each holds (see [`ActionDef::metadata`]).
+    pub metadata: BTreeMap<String, String>,
 }
 
 impl Action {
@@ -63,6 +117,7 @@ pub struct Catalog {
     pub categories: Vec<Named>,
     pub verbs: Vec<Named>,
     pub entity_types: Vec<Named>,
+    pub ocsf: OcsfTable,
     actions: BTreeMap<String, Action>,
 }
 
@@ -97,6 +152,12 @@ impl Catalog {
             if !cats.contains(a.category.as_str()) {
                 return Err(format!("action {}: unknown category", a.action));
             }
+            let ocsf = doc.ocsf.resolve(a.ocsf).ok_or_else(|| {
+                format!(
+                    "action {}: OCSF class {} has no activity {} in the catalog's table",
+                    a.action, a.ocsf.class_uid, a.ocsf.activity_id
+                )
+            })?;
             let prev = actions.insert(
                 a.action.clone(),
                 Action {
@@ -105,6 +166,8 @@ impl Catalog {
                     verb: verb.to_string(),
                     category: a.category.clone(),
                     label: a.label.clone(),
+                    ocsf,
+                    metadata: a.metadata.clone(),
                 },
             );
             if prev.is_some() {
@@ -116,6 +179,7 @@ impl Catalog {
             categories: doc.categories,
             verbs: doc.verbs,
             entity_types: doc.entity_types,
+            ocsf: doc.ocsf,
             actions,
         })
     }
@@ -214,8 +278,124 @@ mod tests {
 
     #[test]
     fn parse_rejects_inconsistent_catalogs() {
-        let bad = r#"{"version":1,"categories":[{"name":"c","label":"C"}],"verbs":[{"name":"v","label":"V"}],
-            "entity_types":[{"name":"t","label":"T"}],"actions":[{"action":"t.x","label":"","category":"c"}]}"#;
-        assert!(Catalog::parse(bad).unwrap_err().contains("unknown verb"));
+        let doc = |action: &str, class: u32, activity: u32| {
+            format!(
+                r#"{{"version":1,"categories":[{{"name":"c","label":"C"}}],"verbs":[{{"name":"v","label":"V"}}],
+                "entity_types":[{{"name":"t","label":"T"}}],
+                "ocsf":{{"version":"1.7.0","classes":[{{"class_uid":3004,"name":"Entity Management","activities":{{"1":"Create"}}}}]}},
+                "actions":[{{"action":"{action}","label":"","category":"c","ocsf":{{"class_uid":{class},"activity_id":{activity}}}}}]}}"#
+            )
+        };
+        assert!(Catalog::parse(&doc("t.v", 3004, 1)).is_ok());
+        assert!(
+            Catalog::parse(&doc("t.x", 3004, 1))
+                .unwrap_err()
+                .contains("unknown verb")
+        );
+        for (class, activity) in [(3004, 2), (3001, 1)] {
+            let e = Catalog::parse(&doc("t.v", class, activity)).unwrap_err();
+            assert!(e.contains("OCSF class"), "{e}");
+        }
+    }
+
+    /// The catalog's OCSF table is the standard's: every class and activity caption as the
+    /// OCSF schema 1.7.0 publishes it (tests/data/ocsf-1.7.0, extracted from the schema's
+    /// own files).
+    #[test]
+    fn ocsf_mappings_are_the_standard_s() {
+        #[derive(Deserialize)]
+        struct SpecClass {
+            class_uid: u32,
+            caption: String,
+            activity_id: BTreeMap<String, String>,
+        }
+        let spec: Vec<SpecClass> =
+            serde_json::from_str(include_str!("../../tests/data/ocsf-1.7.0/classes.json"))
+                .expect("spec data parses");
+        let c = Catalog::builtin();
+        assert_eq!(c.ocsf.version, "1.7.0");
+        for class in &c.ocsf.classes {
+            let s = spec
+                .iter()
+                .find(|s| s.class_uid == class.class_uid)
+                .unwrap_or_else(|| panic!("class {} is not in OCSF 1.7.0", class.class_uid));
+            assert_eq!(class.name, s.caption, "{}", class.class_uid);
+            for (id, name) in &class.activities {
+                assert_eq!(
+                    s.activity_id.get(id),
+                    Some(name),
+                    "class {} activity {id}",
+                    class.class_uid
+                );
+            }
+        }
+        // spot checks of the mappings a SIEM keys on
+        for (action, class, activity) in [
+            ("user.logged_in", 3002, "Logon"),
+            ("user.login_failed", 3002, "Logon"),
+            ("user.logged_out", 3002, "Logoff"),
+            ("user.mfa_disabled", 3001, "MFA Factor Disable"),
+            ("user.locked", 3001, "Lock"),
+            ("user.role_assigned", 3005, "Assign Privileges"),
+            ("group.provisioned", 3006, "Create"),
+            ("user.impersonation_started", 3002, "Account Switch"),
+            ("ticket.exported", 6005, "Read"),
+            ("rule.updated", 3004, "Update"),
+        ] {
+            let a = c
+                .action(action)
+                .unwrap_or_else(|| panic!("{action} missing"));
+            assert_eq!(
+                (a.ocsf.class_uid, a.ocsf.activity_name.as_str()),
+                (class, activity),
+                "{action}"
+            );
+        }
+    }
+
+    /// Every security action tells the sender which metadata members to fill.
+    #[test]
+    fn security_actions_name_their_metadata() {
+        let c = Catalog::builtin();
+        for a in c.actions().filter(|a| a.category == "security") {
+            assert!(!a.metadata.is_empty(), "{} names no metadata", a.name);
+        }
+        let failed = c.action("user.login_failed").expect("user.login_failed");
+        for m in ["reason", "method", "provider", "factor"] {
+            assert!(failed.metadata.contains_key(m), "user.login_failed: {m}");
+        }
+    }
+
+    /// docs/catalog.md is the catalog: each action's row, its counts.
+    #[test]
+    fn docs_catalog_md_lists_every_action() {
+        let md = include_str!("../../docs/catalog.md");
+        let c = Catalog::builtin();
+        for a in c.actions() {
+            let row = format!(
+                "| `{}` | {} | `{}` | {} ({}: {}) |",
+                a.name,
+                a.label,
+                a.entity_type,
+                a.ocsf.class_name,
+                a.ocsf.class_uid,
+                a.ocsf.activity_name
+            );
+            assert!(
+                md.contains(&row),
+                "docs/catalog.md lacks the row starting {row}"
+            );
+        }
+        let counts = format!(
+            "{} categories, {} verbs, {} entity types, {} actions",
+            c.categories.len(),
+            c.verbs.len(),
+            c.entity_types.len(),
+            c.actions().count()
+        );
+        assert!(
+            md.contains(&counts),
+            "docs/catalog.md does not say {counts}"
+        );
     }
 }
