@@ -82,3 +82,79 @@ impl Service {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::service::access::normalize_query;
+    use crate::service::requests::ListRequest;
+    use crate::service::{Limits, Principal};
+    use crate::store::sqlite::SqliteStore;
+
+    #[tokio::test]
+    async fn a_limited_viewer_reads_its_categories_and_its_record_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).unwrap());
+        let service = Service::new(store, Limits::default(), None);
+        let org = service
+            .create_org(&Principal::Operator, "acme", None)
+            .await
+            .unwrap()
+            .org;
+        let viewer = |categories: Option<&[&str]>| Principal::Viewer {
+            key_id: "k".into(),
+            org: org.clone(),
+            categories: categories.map(|c| c.iter().map(|s| s.to_string()).collect()),
+            expires_at: i64::MAX,
+        };
+        let limited = viewer(Some(&["security", "activity"]));
+        let category = |list: &[&str]| Some(list.iter().map(|s| s.to_string()).collect());
+
+        // no category named: the token's, recorded sorted
+        let mut req = ListRequest {
+            limit: Some(" 10 ".into()),
+            ..ListRequest::default()
+        };
+        service.scope_filters(&limited, &mut req.filters).unwrap();
+        assert_eq!(req.filters.category, category(&["security", "activity"]));
+        let recorded = normalize_query(&req);
+        assert_eq!(recorded["category"], "activity,security");
+        assert_eq!(recorded["limit"], "10");
+
+        // one of its own: kept as named
+        let mut req = ListRequest::default();
+        req.filters.category = category(&["activity"]);
+        service.scope_filters(&limited, &mut req.filters).unwrap();
+        assert_eq!(req.filters.category, category(&["activity"]));
+
+        // another one, or all of them: refused
+        for (named, not) in [
+            ("configuration", "\"configuration\""),
+            (
+                "all",
+                "\"configuration\" (category=all names every category)",
+            ),
+        ] {
+            let mut req = ListRequest::default();
+            req.filters.category = category(&["activity", named]);
+            match service.scope_filters(&limited, &mut req.filters) {
+                Err(ServiceError::Forbidden(m)) => assert_eq!(
+                    m,
+                    format!(
+                        "this viewer token may read only these categories: security, activity; not {not}"
+                    )
+                ),
+                other => panic!("{named}: {other:?}"),
+            }
+        }
+
+        // a token for every category, and keys, are not narrowed
+        for p in [viewer(None), Principal::Operator] {
+            let mut req = ListRequest::default();
+            service.scope_filters(&p, &mut req.filters).unwrap();
+            assert_eq!(req.filters.category, None);
+        }
+    }
+}
