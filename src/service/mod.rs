@@ -10,7 +10,7 @@
 //! | `reads.rs` | `list_events`, `summary`, `histogram`, `export` (each taking a typed request), `get_event` |
 //! | `orgs.rs` | orgs and their API keys: `create_org`, `list_orgs`, `find_org`, `create_key`, `list_keys`, `revoke_key` |
 //! | `retention.rs` | `settings`, `put_settings`, `purge_org` (and `purge`, the operator's), the purge's `audit_log.purged` records, `purge_pass` |
-//! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
+//! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`, `checkpoints`, `list_checkpoints`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
 //! | `access.rs` | reads of the log recorded as `audit_log.viewed`/`exported`; the actions only the service writes |
 //! | `viewing.rs` | viewer tokens in the service: minting, authenticating, `whoami` |
 //! | `scope.rs` | what a viewer token may read: `scope_filters` (a typed request narrowed to the token's categories), `may_see`, `not_viewer` |
