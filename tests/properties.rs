@@ -5,12 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use auditlog::api::query::FromQuery;
 use auditlog::model::Catalog;
 use auditlog::model::checkpoint::{Checkpoint, NoteVerifier, open, sign};
 use auditlog::model::merkle::{verify_consistency, verify_inclusion};
 use auditlog::service::export::write_csv_rows;
 use auditlog::service::integrity::{check_line, cut_from_json};
-use auditlog::service::query::{encode_cursor, parse_list};
+use auditlog::service::query::{ListPlan, encode_cursor};
+use auditlog::service::requests::ListRequest;
 use auditlog::service::validate::prepare;
 use auditlog::service::{BodyFormat, split_body};
 use ed25519_dalek::SigningKey;
@@ -18,6 +20,13 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 const NOW: i64 = 1_800_000_000_000_000;
+
+/// A listing's query string decoded (as the HTTP layer does) and resolved for org `org_id`;
+/// an error where either refuses it.
+fn parse_list(catalog: &'static Catalog, org_id: i64, raw: &str) -> Result<ListPlan, String> {
+    let req = ListRequest::from_query(raw).map_err(|e| e.message)?;
+    auditlog::service::query::parse_list(catalog, org_id, &req).map_err(|e| e.to_string())
+}
 
 /// Text that looks like JSON often enough to get past the parser.
 fn jsonish() -> impl Strategy<Value = String> {

@@ -1,14 +1,20 @@
-//! Query strings and cursors (`service/query.rs`): parsing never panics, and the cursor a
+//! Query strings and cursors (`api/query.rs` decodes, `service/query.rs` resolves): parsing
+//! never panics, and the cursor a
 //! page hands out decodes to what was encoded, under the same fingerprint only.
 #![no_main]
 
+use auditlog::api::query::FromQuery;
 use auditlog::model::Catalog;
 use auditlog::service::query::{decode_cursor, encode_cursor, parse_list};
+use auditlog::service::requests::ListRequest;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if let Ok(req) = parse_list(Catalog::builtin(), 7, &text) {
+    let plan = ListRequest::from_query(&text)
+        .ok()
+        .and_then(|r| parse_list(Catalog::builtin(), 7, &r).ok());
+    if let Some(req) = plan {
         assert!((1..=1000).contains(&req.query.limit));
         if let (Some(f), Some(t)) = (req.query.from, req.query.to) {
             assert!(f < t);

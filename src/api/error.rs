@@ -33,6 +33,18 @@ impl ApiError {
         }
     }
 
+    /// A malformed request (`400 invalid_request`), like `ServiceError::invalid`.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+
+    /// A bad query parameter, named in `details.parameter`, like `ServiceError::bad_param`.
+    pub fn bad_param(name: &str, message: impl Into<String>) -> Self {
+        let mut err = ApiError::invalid_request(message);
+        err.details = json!({ "parameter": name });
+        err
+    }
+
     pub fn not_found_route() -> Self {
         ApiError::new(
             StatusCode::NOT_FOUND,

@@ -2,15 +2,18 @@
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
 use serde_json::json;
 
 use super::error::ApiError;
+use super::query::Decoded;
 use super::{ApiResult, Caller};
-use crate::model::Scope;
-use crate::service::{BodyFormat, Report, Service};
+use crate::service::export::ExportFormat;
+use crate::service::requests::{ExportRequest, HistogramRequest, ListRequest, SummaryRequest};
+use crate::service::{BodyFormat, Coverage, Report, Service};
 
 fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
     let ct = headers
@@ -64,7 +67,7 @@ pub async fn ingest(
 ) -> ApiResult<Response> {
     let (parts, body) = req.into_parts();
     // refused before the body is read
-    service.org_for(&p, Scope::Write)?;
+    let access = service.write_access(&p)?;
     let format = body_format(&parts.headers)?;
     let limit = service.limits().max_body_bytes;
     let too_large = || {
@@ -85,7 +88,7 @@ pub async fn ingest(
     let bytes = axum::body::to_bytes(Body::new(body), limit)
         .await
         .map_err(|_| too_large())?;
-    let report = service.ingest(&p, &bytes, format).await?;
+    let report = service.ingest(access, &bytes, format).await?;
     let events: Vec<_> = report
         .events
         .iter()
@@ -125,11 +128,9 @@ pub async fn ingest(
 pub async fn list(
     State(service): State<Service>,
     Caller(p): Caller,
-    RawQuery(query): RawQuery,
+    Decoded(req): Decoded<ListRequest>,
 ) -> ApiResult<Response> {
-    let page = service
-        .list_events(&p, query.as_deref().unwrap_or(""))
-        .await?;
+    let page = service.list_events(&p, req).await?;
     // The stored bodies are canonical JSON already: splice them in without re-parsing.
     let mut out =
         String::with_capacity(page.events.iter().map(|e| e.len() + 1).sum::<usize>() + 64);
@@ -174,6 +175,34 @@ fn attachment(file_name: &str) -> String {
     format!("attachment; filename=\"{file_name}\"")
 }
 
+/// The file name of a report or an export: says the org, what it holds and the range (the
+/// days in its time zone).
+fn file_name(c: &Coverage, what: &str, ext: &str) -> String {
+    let day =
+        |t: Option<i64>, default: &str| match t.and_then(|t| Timestamp::from_microsecond(t).ok()) {
+            Some(t) => t.to_zoned(c.tz.clone()).strftime("%Y-%m-%d").to_string(),
+            None => default.to_string(),
+        };
+    format!(
+        "auditlog-{}-{}-{}_{}.{ext}",
+        c.org,
+        what,
+        day(c.from, "start"),
+        // `to` is exclusive: name the last day the file covers
+        day(c.to.map(|t| t - 1), "now")
+    )
+}
+
+const CSV: &str = "text/csv; charset=utf-8";
+
+/// An export's `Content-Type` and file extension.
+fn export_media(format: ExportFormat) -> (&'static str, &'static str) {
+    match format {
+        ExportFormat::Csv => (CSV, "csv"),
+        ExportFormat::Ndjson => ("application/x-ndjson", "ndjson"),
+    }
+}
+
 /// Event Counts: the org's events counted by the `group_by` dimensions.
 #[utoipa::path(
     get, path = "/v1/events/summary", tag = "events", operation_id = "eventSummary",
@@ -192,19 +221,22 @@ fn attachment(file_name: &str) -> String {
 pub async fn summary(
     State(service): State<Service>,
     Caller(p): Caller,
-    RawQuery(query): RawQuery,
+    Decoded(req): Decoded<SummaryRequest>,
 ) -> ApiResult<Response> {
-    match service.summary(&p, query.as_deref().unwrap_or("")).await? {
+    match service.summary(&p, req).await? {
         Report::Json(v) => Ok(axum::Json(v).into_response()),
         Report::Csv {
-            file_name,
+            coverage,
             body,
             total,
             truncated,
         } => Ok((
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, attachment(&file_name)),
+                (header::CONTENT_TYPE, CSV.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    attachment(&file_name(&coverage, "summary", "csv")),
+                ),
                 (
                     header::HeaderName::from_static("x-auditlog-total"),
                     total.to_string(),
@@ -233,11 +265,9 @@ pub async fn summary(
 pub async fn histogram(
     State(service): State<Service>,
     Caller(p): Caller,
-    RawQuery(query): RawQuery,
+    Decoded(req): Decoded<HistogramRequest>,
 ) -> ApiResult<Response> {
-    let v = service
-        .histogram(&p, query.as_deref().unwrap_or(""))
-        .await?;
+    let v = service.histogram(&p, req).await?;
     Ok(axum::Json(v).into_response())
 }
 
@@ -256,9 +286,11 @@ pub async fn histogram(
 pub async fn export(
     State(service): State<Service>,
     Caller(p): Caller,
-    RawQuery(query): RawQuery,
+    Decoded(req): Decoded<ExportRequest>,
 ) -> ApiResult<Response> {
-    let export = service.export(&p, query.as_deref().unwrap_or("")).await?;
+    let export = service.export(&p, req).await?;
+    let (content_type, ext) = export_media(export.format);
+    let disposition = attachment(&file_name(&export.coverage, "events", ext));
     let stream = futures_util::stream::unfold(export.chunks, |mut rx| async move {
         let item = rx.recv().await?;
         // An error after the first byte cannot change the status any more: end the body
@@ -273,11 +305,8 @@ pub async fn export(
     let stream = futures_util::StreamExt::fuse(stream);
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                export.format.content_type().to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, attachment(&export.file_name)),
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         Body::from_stream(stream),

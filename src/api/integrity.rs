@@ -1,14 +1,16 @@
 //! `/v1/integrity`: public keys, signed checkpoints, inclusion and consistency proofs,
 //! online verification.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::query::Decoded;
 use super::{ApiResult, Caller};
 use crate::model::time::format_micros;
 use crate::service::integrity::b64;
+use crate::service::requests::{CheckpointListRequest, ConsistencyRequest, InclusionRequest};
 use crate::service::{Service, ServiceError};
 use crate::store::StoredCheckpoint;
 
@@ -44,21 +46,9 @@ pub async fn public_keys(State(service): State<Service>) -> ApiResult<Response> 
 pub async fn checkpoints(
     State(service): State<Service>,
     Caller(p): Caller,
-    RawQuery(query): RawQuery,
+    Decoded(req): Decoded<CheckpointListRequest>,
 ) -> ApiResult<Response> {
-    let params =
-        crate::service::query::Params::parse_only(query.as_deref().unwrap_or(""), &["limit"])?;
-    let limit = match params.get("limit") {
-        None => 100,
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| {
-                ServiceError::bad_param("limit", "limit must be an integer from 1 to 1000")
-            })?,
-    };
-    let list = service.checkpoints(&p, limit).await?;
+    let list = service.list_checkpoints(&p, &req).await?;
     let list: Vec<_> = list.iter().map(checkpoint_json).collect();
     Ok(axum::Json(json!({ "checkpoints": list })).into_response())
 }
@@ -112,14 +102,9 @@ pub async fn create(State(service): State<Service>, Caller(p): Caller) -> ApiRes
 pub async fn inclusion(
     State(service): State<Service>,
     Caller(p): Caller,
-    RawQuery(query): RawQuery,
+    Decoded(req): Decoded<InclusionRequest>,
 ) -> ApiResult<Response> {
-    Ok(axum::Json(
-        service
-            .inclusion(&p, query.as_deref().unwrap_or(""))
-            .await?,
-    )
-    .into_response())
+    Ok(axum::Json(service.inclusion(&p, &req).await?).into_response())
 }
 
 /// A consistency proof between two tree sizes.
@@ -135,14 +120,9 @@ pub async fn inclusion(
 pub async fn consistency(
     State(service): State<Service>,
     Caller(p): Caller,
-    RawQuery(query): RawQuery,
+    Decoded(req): Decoded<ConsistencyRequest>,
 ) -> ApiResult<Response> {
-    Ok(axum::Json(
-        service
-            .consistency(&p, query.as_deref().unwrap_or(""))
-            .await?,
-    )
-    .into_response())
+    Ok(axum::Json(service.consistency(&p, &req).await?).into_response())
 }
 
 /// The org's retention settings (admin).

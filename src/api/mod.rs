@@ -6,6 +6,7 @@ mod events;
 mod integrity;
 pub mod openapi;
 mod orgs;
+pub mod query;
 mod viewer;
 mod web;
 
@@ -173,7 +174,7 @@ pub(crate) async fn principal(service: &Service, headers: &HeaderMap) -> ApiResu
 pub(crate) fn lossy_segments(uri: &axum::http::Uri) -> Vec<String> {
     uri.path()
         .split('/')
-        .map(|s| String::from_utf8_lossy(&crate::service::query::percent_decode(s)).into_owned())
+        .map(|s| String::from_utf8_lossy(&query::percent_decode(s)).into_owned())
         .collect()
 }
 

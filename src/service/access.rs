@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use super::requests::{Given, Recorded};
 use super::{Principal, Service, SystemActor};
 use crate::model::time::format_micros;
 
@@ -37,17 +38,6 @@ pub const COALESCE_WINDOW: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 10_000;
 /// Longest query value kept in an event's metadata (the 16 KiB metadata limit).
 const MAX_VALUE_CHARS: usize = 500;
-/// Query parameters that hold comma lists (their order does not change the answer).
-const LIST_PARAMS: &[&str] = &[
-    "category",
-    "entity_type",
-    "verb",
-    "action",
-    "entity_id",
-    "actor_id",
-    "actor_type",
-];
-
 /// Which read endpoint was used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReadKind {
@@ -113,27 +103,24 @@ impl Coalescer {
     }
 }
 
-/// The query as recorded and compared: parameters sorted, `cursor` dropped, list values
-/// trimmed, sorted and deduplicated.
-pub fn normalize_query(raw: &str) -> BTreeMap<String, String> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-    pairs
+/// The query as recorded and compared: the parameters `req` named, sorted, `cursor`
+/// dropped, list values trimmed, sorted and deduplicated, other values trimmed.
+pub fn normalize_query(req: &impl Recorded) -> BTreeMap<String, String> {
+    req.given()
         .into_iter()
-        .filter(|(k, _)| k != "cursor")
+        .filter(|(k, _)| *k != "cursor")
         .map(|(k, v)| {
-            let v = if LIST_PARAMS.contains(&k.as_str()) {
-                let mut items: Vec<&str> = v
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                items.sort_unstable();
-                items.dedup();
-                items.join(",")
-            } else {
-                v.trim().to_string()
+            let v = match v {
+                Given::List(items) => {
+                    let mut items: Vec<&str> = items.iter().map(|s| s.trim()).collect();
+                    items.retain(|s| !s.is_empty());
+                    items.sort_unstable();
+                    items.dedup();
+                    items.join(",")
+                }
+                Given::Scalar(v) => v.trim().to_string(),
             };
-            (k, v)
+            (k.to_string(), v)
         })
         .collect()
 }
@@ -282,11 +269,22 @@ mod tests {
 
     #[test]
     fn normalizing_drops_the_cursor_and_sorts_lists() {
-        let a = normalize_query("cursor=c1.x&category=security,activity&limit=10");
-        let b = normalize_query("limit=10&category=activity,%20security,activity");
+        use crate::service::requests::{EventFilters, ListRequest};
+        let list = |category: &[&str], cursor: Option<&str>| ListRequest {
+            filters: EventFilters {
+                category: Some(category.iter().map(|c| c.to_string()).collect()),
+                ..EventFilters::default()
+            },
+            limit: Some("10".into()),
+            cursor: cursor.map(str::to_string),
+            ..ListRequest::default()
+        };
+        let a = normalize_query(&list(&["security", "activity"], Some("c1.x")));
+        let b = normalize_query(&list(&["activity", " security", "activity"], None));
         assert_eq!(a, b);
         assert!(!a.contains_key("cursor"));
         assert_eq!(a["category"], "activity,security");
+        assert_eq!(a["limit"], "10");
     }
 
     #[test]

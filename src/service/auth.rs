@@ -228,7 +228,7 @@ mod tests {
                 assert!(service.list_keys(&p, slug).await.is_err());
             }
             assert!(service.whoami(&p).is_err());
-            assert!(service.list_events(&p, "").await.is_err());
+            assert!(service.list_events(&p, Default::default()).await.is_err());
             assert!(service.settings(&p).await.is_err());
         }
     }

@@ -36,14 +36,8 @@ impl ExportFormat {
         }
     }
 
-    pub fn content_type(self) -> &'static str {
-        match self {
-            ExportFormat::Csv => "text/csv; charset=utf-8",
-            ExportFormat::Ndjson => "application/x-ndjson",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
+    /// The format's name, as recorded with the read (`access.rs`).
+    pub fn name(self) -> &'static str {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::Ndjson => "ndjson",
@@ -176,23 +170,6 @@ pub fn csv_header() -> Result<Bytes, ServiceError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_COLUMNS).map_err(csv_error)?;
     w.into_inner().map(Bytes::from).map_err(csv_error)
-}
-
-/// The file name of an export: says the org and the range.
-pub fn file_name(org: &Org, f: &Filters, what: &str, ext: &str) -> String {
-    let day =
-        |t: Option<i64>, default: &str| match t.and_then(|t| Timestamp::from_microsecond(t).ok()) {
-            Some(t) => t.to_zoned(f.tz.clone()).strftime("%Y-%m-%d").to_string(),
-            None => default.to_string(),
-        };
-    format!(
-        "auditlog-{}-{}-{}_{}.{ext}",
-        org.slug,
-        what,
-        day(f.from, "start"),
-        // `to` is exclusive: name the last day the file covers
-        day(f.to.map(|t| t - 1), "now")
-    )
 }
 
 /// Streams every selected event, oldest first, as chunks of bytes through `tx`. Stops

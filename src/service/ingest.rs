@@ -10,19 +10,33 @@ use serde_json::value::RawValue;
 use super::{
     BodyFormat, FieldError, IngestReport, Principal, Service, ServiceError, error, validate,
 };
-use crate::model::Scope;
 use crate::model::chain::PreparedEvent;
 use crate::model::time::now_micros;
+use crate::model::{Org, Scope};
+
+/// The right to append to one org's log: `p`'s write scope, checked once by
+/// [`Service::write_access`] (before a request's body is read) and carried to
+/// [`Service::ingest`].
+#[derive(Debug, Clone, Copy)]
+pub struct WriteAccess<'p> {
+    org: &'p Org,
+}
 
 impl Service {
+    /// Checks that `p` may write events: the first step of an ingest, before its body is read.
+    pub fn write_access<'p>(&self, p: &'p Principal) -> Result<WriteAccess<'p>, ServiceError> {
+        Ok(WriteAccess {
+            org: self.org_for(p, Scope::Write)?,
+        })
+    }
+
     /// Parses, validates and stores a batch. All or nothing.
     pub async fn ingest(
         &self,
-        p: &Principal,
+        access: WriteAccess<'_>,
         body: &[u8],
         format: BodyFormat,
     ) -> Result<IngestReport, ServiceError> {
-        self.org_for(p, Scope::Write)?;
         let text = std::str::from_utf8(body).map_err(|e| {
             ServiceError::invalid(format!(
                 "the body is not valid UTF-8 (at byte {})",
@@ -30,7 +44,7 @@ impl Service {
             ))
         })?;
         let events = split_body(text, format)?;
-        self.ingest_checked(p, &events, true).await
+        self.ingest_checked(access.org, &events, true).await
     }
 
     /// Validates and stores events given as JSON values (tools and the demo seeder).
@@ -39,9 +53,10 @@ impl Service {
         p: &Principal,
         values: Vec<Value>,
     ) -> Result<IngestReport, ServiceError> {
+        let access = self.write_access(p)?;
         let texts: Vec<String> = values.iter().map(Value::to_string).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        self.ingest_checked(p, &refs, false).await
+        self.ingest_checked(access.org, &refs, false).await
     }
 
     /// Validates and stores events given as JSON texts, one per event. All or nothing.
@@ -49,11 +64,10 @@ impl Service {
     /// reads of the log, retention purges).
     async fn ingest_checked(
         &self,
-        p: &Principal,
+        org: &Org,
         values: &[&str],
         from_client: bool,
     ) -> Result<IngestReport, ServiceError> {
-        let org = self.org_for(p, Scope::Write)?;
         if values.is_empty() {
             return Err(ServiceError::invalid("the request holds no events"));
         }

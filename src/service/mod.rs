@@ -6,18 +6,20 @@
 //! | file | what it owns |
 //! |---|---|
 //! | `auth.rs` | `Principal` (and `SystemActor`, the service writing its own events), `authenticate`, the cache of verified keys, `org_for` (which org a principal may access with a scope), `require_operator` |
-//! | `ingest.rs` | `ingest`, `ingest_values`: splitting a body into events, batch limits, validation, the append |
-//! | `reads.rs` | `list_events`, `summary`, `histogram`, `export`, `get_event` |
+//! | `ingest.rs` | `write_access` (the write scope, checked once, before a body is read), `ingest`, `ingest_values`: splitting a body into events, batch limits, validation, the append |
+//! | `reads.rs` | `list_events`, `summary`, `histogram`, `export` (each taking a typed request), `get_event` |
 //! | `orgs.rs` | orgs and their API keys: `create_org`, `list_orgs`, `find_org`, `create_key`, `list_keys`, `revoke_key` |
 //! | `retention.rs` | `settings`, `put_settings`, `purge_org` (and `purge`, the operator's), the purge's `audit_log.purged` records, `purge_pass` |
-//! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
+//! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`, `checkpoints`, `list_checkpoints`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
 //! | `access.rs` | reads of the log recorded as `audit_log.viewed`/`exported`; the actions only the service writes |
-//! | `viewing.rs` | viewer tokens in the service: minting, authenticating, narrowing reads to a token's categories, `whoami` |
+//! | `viewing.rs` | viewer tokens in the service: minting, authenticating, `whoami` |
+//! | `scope.rs` | what a viewer token may read: `scope_filters` (a typed request narrowed to the token's categories), `may_see`, `not_viewer` |
 //! | `ratelimit.rs` | per-key request budgets |
 //!
 //! and the helpers they use, which know nothing of `Service`: `validate.rs` (event
-//! validation and limits), `query.rs` (filters, time zones, cursors), `report.rs` (Event
-//! Counts and the histogram), `export.rs` (streaming CSV/NDJSON), `integrity.rs` (the
+//! validation and limits), `requests.rs` (the typed read requests), `query.rs` (filters
+//! resolved against the catalog, time zones, cursors), `report/` (Event Counts and the
+//! histogram), `export.rs` (streaming CSV/NDJSON), `integrity.rs` (the
 //! checkpoint signer, verification), `keys.rs` (key format and hashing), `viewer.rs` (the
 //! viewer token format), `error.rs` (`ServiceError`).
 
@@ -34,7 +36,9 @@ pub mod query;
 pub mod ratelimit;
 mod reads;
 pub mod report;
+pub mod requests;
 mod retention;
+mod scope;
 pub mod validate;
 pub mod viewer;
 mod viewing;
@@ -46,7 +50,7 @@ use serde_json::Value;
 
 pub use auth::{Principal, SystemActor};
 pub use error::{FieldError, ServiceError};
-pub use ingest::split_body;
+pub use ingest::{WriteAccess, split_body};
 
 use crate::config;
 use crate::model::{Catalog, KeyInfo, Org};
@@ -124,12 +128,35 @@ pub struct EventPage {
     pub next_cursor: Option<String>,
 }
 
+/// What a report or an export covers, for the caller to name its file by: the org and the
+/// range asked for (`None`: open), with the time zone its days are read in.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// The org's slug.
+    pub org: String,
+    pub from: Option<i64>,
+    /// Exclusive.
+    pub to: Option<i64>,
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl Coverage {
+    fn of(org: &Org, f: &query::Filters) -> Coverage {
+        Coverage {
+            org: org.slug.clone(),
+            from: f.from,
+            to: f.to,
+            tz: f.tz.clone(),
+        }
+    }
+}
+
 /// A report in the format asked for.
 pub enum Report {
     Json(Value),
     /// CSV cannot carry `total` and `truncated`: they travel as response headers.
     Csv {
-        file_name: String,
+        coverage: Coverage,
         body: bytes::Bytes,
         total: u64,
         truncated: bool,
@@ -139,7 +166,7 @@ pub enum Report {
 /// A running export.
 pub struct Export {
     pub format: export::ExportFormat,
-    pub file_name: String,
+    pub coverage: Coverage,
     pub chunks: tokio::sync::mpsc::Receiver<Result<bytes::Bytes, ServiceError>>,
 }
 

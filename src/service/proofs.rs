@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use super::{PassReport, Principal, Service, ServiceError, integrity, query, validate};
+use super::requests::{CheckpointListRequest, ConsistencyRequest, InclusionRequest};
+use super::{PassReport, Principal, Service, ServiceError, integrity, validate};
 use crate::model::time::now_micros;
 use crate::model::{Org, Scope};
 use crate::store::StoredCheckpoint;
@@ -118,6 +119,25 @@ impl Service {
         Ok(self.store.checkpoints(org, limit).await?)
     }
 
+    /// `GET /v1/integrity/checkpoints`: the newest `limit` (default 100, at most 1000).
+    pub async fn list_checkpoints(
+        &self,
+        p: &Principal,
+        req: &CheckpointListRequest,
+    ) -> Result<Vec<StoredCheckpoint>, ServiceError> {
+        let limit = match req.limit.as_deref() {
+            None => 100,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| {
+                    ServiceError::bad_param("limit", "limit must be an integer from 1 to 1000")
+                })?,
+        };
+        self.checkpoints(p, limit).await
+    }
+
     pub async fn create_checkpoint(&self, p: &Principal) -> Result<StoredCheckpoint, ServiceError> {
         let org = self.org_for(p, Scope::Admin)?;
         self.checkpoint_org(org).await
@@ -125,12 +145,16 @@ impl Service {
 
     /// An inclusion proof for an event in the tree of `tree_size` (default: the latest
     /// checkpoint's size).
-    pub async fn inclusion(&self, p: &Principal, raw_query: &str) -> Result<Value, ServiceError> {
+    pub async fn inclusion(
+        &self,
+        p: &Principal,
+        req: &InclusionRequest,
+    ) -> Result<Value, ServiceError> {
         self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
-        let params = query::Params::parse_only(raw_query, &["event_id", "tree_size"])?;
-        let id = params
-            .get("event_id")
+        let id = req
+            .event_id
+            .as_deref()
             .ok_or_else(|| ServiceError::bad_param("event_id", "event_id is required"))?;
         let row = if validate::valid_event_id(id) {
             self.store.get_event(org, id).await?
@@ -139,7 +163,7 @@ impl Service {
         };
         let row = row.ok_or_else(|| ServiceError::NotFound(format!("no event with id {id:?}")))?;
         let (size, _) = self.store.tree_head(org).await?;
-        let tree_size = match params.get("tree_size") {
+        let tree_size = match req.tree_size.as_deref() {
             Some(v) => v.parse::<u64>().map_err(|_| {
                 ServiceError::bad_param("tree_size", "tree_size must be a positive integer")
             })?,
@@ -179,13 +203,15 @@ impl Service {
         }))
     }
 
-    pub async fn consistency(&self, p: &Principal, raw_query: &str) -> Result<Value, ServiceError> {
+    pub async fn consistency(
+        &self,
+        p: &Principal,
+        req: &ConsistencyRequest,
+    ) -> Result<Value, ServiceError> {
         self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
-        let params = query::Params::parse_only(raw_query, &["from", "to"])?;
-        let num = |n: &str| -> Result<u64, ServiceError> {
-            params
-                .get(n)
+        let num = |n: &str, given: Option<&str>| -> Result<u64, ServiceError> {
+            given
                 .ok_or_else(|| {
                     ServiceError::bad_param(n, format!("{n} (a tree size) is required"))
                 })?
@@ -194,7 +220,10 @@ impl Service {
                     ServiceError::bad_param(n, format!("{n} must be a tree size (an integer)"))
                 })
         };
-        let (from, to) = (num("from")?, num("to")?);
+        let (from, to) = (
+            num("from", req.from.as_deref())?,
+            num("to", req.to.as_deref())?,
+        );
         let (size, _) = self.store.tree_head(org).await?;
         if from == 0 {
             return Err(ServiceError::bad_param(

@@ -1,12 +1,13 @@
 //! Reads of the log: the listing, Event Counts, the histogram, exports and one event. Each
-//! answers only the caller's org, narrowed to a viewer token's categories (`viewing.rs`),
-//! and is recorded as an access event (`access.rs`).
+//! takes a typed request (`requests.rs`), answers only the caller's org, narrowed to a
+//! viewer token's categories (`scope.rs`), and is recorded as an access event (`access.rs`).
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{EventPage, Export, Principal, Report, Service, ServiceError};
+use super::requests::{ExportRequest, HistogramRequest, ListRequest, SummaryRequest};
+use super::{Coverage, EventPage, Export, Principal, Report, Service, ServiceError};
 use super::{access, export, query, report, validate};
 use crate::model::{Org, Scope};
 
@@ -14,26 +15,22 @@ impl Service {
     pub async fn list_events(
         &self,
         p: &Principal,
-        raw_query: &str,
+        mut req: ListRequest,
     ) -> Result<EventPage, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
-        let raw_query = &*self.scoped_query(p, raw_query)?;
-        let req = query::parse_list(self.catalog, org.id, raw_query)?;
-        let page = self.list_page(org, req).await?;
+        self.scope_filters(p, &mut req.filters)?;
+        let plan = query::parse_list(self.catalog, org.id, &req)?;
+        let page = self.list_page(org, plan).await?;
         let facts = access::ReadFacts {
             rows: Some(page.events.len() as u64),
             format: None,
         };
-        let q = access::normalize_query(raw_query);
+        let q = access::normalize_query(&req);
         self.record_read(p, access::ReadKind::List, q, facts).await;
         Ok(page)
     }
 
-    async fn list_page(
-        &self,
-        org: &Org,
-        req: query::ListRequest,
-    ) -> Result<EventPage, ServiceError> {
+    async fn list_page(&self, org: &Org, req: query::ListPlan) -> Result<EventPage, ServiceError> {
         if req.empty {
             return Ok(EventPage {
                 events: Vec::new(),
@@ -58,12 +55,15 @@ impl Service {
     }
 
     /// Event Counts. `format=csv` asks for CSV.
-    pub async fn summary(&self, p: &Principal, raw_query: &str) -> Result<Report, ServiceError> {
+    pub async fn summary(
+        &self,
+        p: &Principal,
+        mut req: SummaryRequest,
+    ) -> Result<Report, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
-        let raw_query = &*self.scoped_query(p, raw_query)?;
-        let params = query::Params::parse(raw_query, &["group_by", "limit", "format"])?;
-        let f = query::parse_filters(self.catalog, &params)?;
-        let csv = match params.get("format") {
+        self.scope_filters(p, &mut req.filters)?;
+        let f = query::parse_filters(self.catalog, &req.filters)?;
+        let csv = match req.format.as_deref() {
             None | Some("json") => false,
             Some("csv") => true,
             Some(_) => {
@@ -73,17 +73,17 @@ impl Service {
                 ));
             }
         };
-        let summary = report::summary(self.store.as_ref(), self.catalog, org, &params, &f).await?;
+        let summary = report::summary(self.store.as_ref(), self.catalog, org, &req, &f).await?;
         let facts = access::ReadFacts {
             rows: Some(summary.total),
             format: Some(if csv { "csv" } else { "json" }),
         };
-        let q = access::normalize_query(raw_query);
+        let q = access::normalize_query(&req);
         self.record_read(p, access::ReadKind::Summary, q, facts)
             .await;
         Ok(if csv {
             Report::Csv {
-                file_name: export::file_name(org, &f, "summary", "csv"),
+                coverage: Coverage::of(org, &f),
                 body: export::summary_csv(&summary)?,
                 total: summary.total,
                 truncated: summary.truncated,
@@ -93,17 +93,20 @@ impl Service {
         })
     }
 
-    pub async fn histogram(&self, p: &Principal, raw_query: &str) -> Result<Value, ServiceError> {
+    pub async fn histogram(
+        &self,
+        p: &Principal,
+        mut req: HistogramRequest,
+    ) -> Result<Value, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
-        let raw_query = &*self.scoped_query(p, raw_query)?;
-        let params = query::Params::parse(raw_query, &["interval", "stack"])?;
-        let f = query::parse_filters(self.catalog, &params)?;
-        let v = report::histogram(self.store.as_ref(), self.catalog, org, &params, &f).await?;
+        self.scope_filters(p, &mut req.filters)?;
+        let f = query::parse_filters(self.catalog, &req.filters)?;
+        let v = report::histogram(self.store.as_ref(), self.catalog, org, &req, &f).await?;
         let facts = access::ReadFacts {
             rows: v["total"].as_u64(),
             format: None,
         };
-        let q = access::normalize_query(raw_query);
+        let q = access::normalize_query(&req);
         self.record_read(p, access::ReadKind::Histogram, q, facts)
             .await;
         Ok(v)
@@ -112,18 +115,21 @@ impl Service {
     /// Starts an export. Bad parameters fail here, before any byte is sent; the rows then
     /// arrive on the returned channel, a page at a time. The export is recorded
     /// (`audit_log.exported`) before it starts.
-    pub async fn export(&self, p: &Principal, raw_query: &str) -> Result<Export, ServiceError> {
+    pub async fn export(
+        &self,
+        p: &Principal,
+        mut req: ExportRequest,
+    ) -> Result<Export, ServiceError> {
         let org = self.org_for(p, Scope::Read)?.clone();
-        let raw_query = &*self.scoped_query(p, raw_query)?;
-        let params = query::Params::parse(raw_query, &["format"])?;
-        let f = query::parse_filters(self.catalog, &params)?;
-        let format = export::ExportFormat::parse(params.get("format"))?;
-        let file_name = export::file_name(&org, &f, "events", format.extension());
+        self.scope_filters(p, &mut req.filters)?;
+        let f = query::parse_filters(self.catalog, &req.filters)?;
+        let format = export::ExportFormat::parse(req.format.as_deref())?;
+        let coverage = Coverage::of(&org, &f);
         let facts = access::ReadFacts {
             rows: None,
-            format: Some(format.extension()),
+            format: Some(format.name()),
         };
-        let q = access::normalize_query(raw_query);
+        let q = access::normalize_query(&req);
         self.record_read(p, access::ReadKind::Export, q, facts)
             .await;
         let (tx, rx) = tokio::sync::mpsc::channel(4);
@@ -137,7 +143,7 @@ impl Service {
         ));
         Ok(Export {
             format,
-            file_name,
+            coverage,
             chunks: rx,
         })
     }

@@ -8,12 +8,10 @@
 //! may read every category) is refused with 403; an event of another category answers 404
 //! like a missing one.
 
-use std::borrow::Cow;
-
 use serde_json::{Value, json};
 
 use super::viewer::{self, Claims, TokenError};
-use super::{Principal, Service, ServiceError, error, keys, query};
+use super::{Principal, Service, ServiceError, error, keys};
 use crate::model::Scope;
 use crate::model::time::{format_micros, now_micros};
 
@@ -187,88 +185,6 @@ impl Service {
                 "{} is no caller of the API",
                 actor.name()
             ))),
-        }
-    }
-
-    /// The query a report request really runs: for a viewer token limited to categories,
-    /// `category` defaults to them, and naming another one is refused.
-    pub(super) fn scoped_query<'q>(
-        &self,
-        p: &Principal,
-        raw_query: &'q str,
-    ) -> Result<Cow<'q, str>, ServiceError> {
-        let Principal::Viewer {
-            categories: Some(allowed),
-            ..
-        } = p
-        else {
-            return Ok(Cow::Borrowed(raw_query));
-        };
-        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw_query)
-            .map_err(|e| ServiceError::invalid(format!("malformed query string: {e}")))?;
-        let mut named = false;
-        for (k, v) in &pairs {
-            if k != "category" {
-                continue;
-            }
-            named = true;
-            for c in v.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                // `category=all` names every category: allowed only to a token that may
-                // read them all
-                let not_allowed = |c: &str| !allowed.iter().any(|a| a == c);
-                let refused = if c == query::ALL_CATEGORIES {
-                    self.catalog
-                        .categories
-                        .iter()
-                        .map(|k| k.name.as_str())
-                        .find(|k| not_allowed(k))
-                        .map(|k| format!("{k:?} (category=all names every category)"))
-                } else {
-                    not_allowed(c).then(|| format!("{c:?}"))
-                };
-                if let Some(what) = refused {
-                    return Err(ServiceError::Forbidden(format!(
-                        "this viewer token may read only these categories: {}; not {what}",
-                        allowed.join(", ")
-                    )));
-                }
-            }
-        }
-        if named {
-            return Ok(Cow::Borrowed(raw_query));
-        }
-        pairs.push(("category".into(), allowed.join(",")));
-        serde_urlencoded::to_string(&pairs)
-            .map(Cow::Owned)
-            .map_err(|e| ServiceError::Internal(e.to_string()))
-    }
-
-    /// Whether a viewer token may see a stored event (by its category).
-    pub(super) fn may_see(&self, p: &Principal, body: &str) -> bool {
-        let Principal::Viewer {
-            categories: Some(allowed),
-            ..
-        } = p
-        else {
-            return true;
-        };
-        #[derive(serde::Deserialize)]
-        struct Cat<'a> {
-            #[serde(borrow)]
-            category: Cow<'a, str>,
-        }
-        serde_json::from_str::<Cat<'_>>(body)
-            .is_ok_and(|c| allowed.iter().any(|a| *a == c.category))
-    }
-
-    /// Refuses viewer tokens on endpoints they are not for (integrity proofs and
-    /// checkpoints reveal counts and ids across categories).
-    pub(super) fn not_viewer(&self, p: &Principal) -> Result<(), ServiceError> {
-        match p {
-            Principal::Viewer { .. } => Err(ServiceError::Forbidden(
-                "viewer tokens open the report only; use a read key for integrity endpoints".into(),
-            )),
-            _ => Ok(()),
         }
     }
 }
