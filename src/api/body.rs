@@ -102,3 +102,45 @@ impl JsonRequest for MintViewerToken {
         Some(MintViewerToken::default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::orgs::CreateOrg;
+
+    fn refused<T: JsonRequest>(body: &str) -> (String, serde_json::Value) {
+        match parse::<T>(body.as_bytes()) {
+            Ok(_) => panic!("{body:?} accepted"),
+            Err(e) => (e.message, e.details),
+        }
+    }
+
+    #[test]
+    fn errors_read_as_before() {
+        let (m, d) = refused::<CreateOrg>("");
+        assert!(m.starts_with("invalid body: EOF"), "{m}");
+        assert_eq!(d, json!({ "field": "" }));
+        let (m, d) = refused::<CreateOrg>(r#"{"slug": 5}"#);
+        assert!(m.starts_with("invalid body: invalid type"), "{m}");
+        assert_eq!(d, json!({ "field": "slug" }));
+        let (m, d) = refused::<SettingsUpdate>("[30, true]");
+        assert_eq!(m, "the settings must be a JSON object, not an array");
+        assert_eq!(d, json!({ "field": "" }));
+        let (m, d) = refused::<SettingsUpdate>("7");
+        assert!(m.starts_with("invalid settings: "), "{m}");
+        assert_eq!(d, json!({ "field": "." }));
+        let (m, d) = refused::<MintViewerToken>(r#"{"ttl": 5}"#);
+        assert!(
+            m.starts_with("invalid viewer token request: unknown field"),
+            "{m}"
+        );
+        assert_eq!(d, json!({ "field": "ttl" }));
+    }
+
+    #[test]
+    fn an_empty_viewer_token_request_means_the_defaults() {
+        let m = parse::<MintViewerToken>(b" \n").expect("defaults");
+        assert!(m.ttl_seconds.is_none() && m.categories.is_none());
+        assert!(parse::<SettingsUpdate>(b"").is_err());
+    }
+}

@@ -1,7 +1,7 @@
 //! The service layer: the rules of the audit log, with no HTTP types and no SQL. `Service`
-//! (this file: its fields, its constructor and builders, the types its methods return) is
-//! shared by the HTTP handlers (`api/`), the CLI's operator commands (`cli/`) and the
-//! background tasks (`server.rs`). Its methods live with the concern they belong to:
+//! (this file: its fields, its constructor and builders, the types its methods take and
+//! return) is shared by the HTTP handlers (`api/`), the CLI's operator commands (`cli/`)
+//! and the background tasks (`server.rs`). Its methods live with the concern they belong to:
 //!
 //! | file | what it owns |
 //! |---|---|

@@ -100,3 +100,37 @@ pub struct HistogramBucket {
     pub total: u64,
     pub counts: BTreeMap<String, u64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duplicate_is_marked_and_a_new_event_is_not() {
+        let report = IngestReport {
+            accepted: 1,
+            duplicates: 1,
+            events: vec![
+                Appended {
+                    id: "a".into(),
+                    seq: 1,
+                    duplicate: false,
+                },
+                Appended {
+                    id: "b".into(),
+                    seq: 2,
+                    duplicate: true,
+                },
+            ],
+        };
+        let v = serde_json::to_value(IngestReceipt::from(&report)).expect("json");
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "accepted": 1,
+                "duplicates": 1,
+                "events": [{ "id": "a", "seq": 1 }, { "id": "b", "seq": 2, "duplicate": true }],
+            })
+        );
+    }
+}

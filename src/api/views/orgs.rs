@@ -126,3 +126,40 @@ impl From<&service::CreatedKey> for CreatedKey {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_created_key_shows_its_members_and_the_secret() {
+        let created = service::CreatedKey {
+            info: KeyInfo {
+                id: "key_1".into(),
+                org: "acme".into(),
+                scope: Scope::Read,
+                name: "reports".into(),
+                prefix: "alk_abcdefgh".into(),
+                created_at: 0,
+                revoked_at: None,
+            },
+            secret: "alk_secret".into(),
+        };
+        let v = serde_json::to_value(CreatedKey::from(&created)).expect("json");
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "key": {
+                    "id": "key_1",
+                    "org": "acme",
+                    "scope": "read",
+                    "name": "reports",
+                    "prefix": "alk_abcdefgh",
+                    "created_at": "1970-01-01T00:00:00.000000Z",
+                    "revoked_at": null,
+                },
+                "secret": "alk_secret",
+            })
+        );
+    }
+}
