@@ -46,17 +46,17 @@ fn body_format(headers: &HeaderMap) -> ApiResult<BodyFormat> {
 #[utoipa::path(
     post, path = "/v1/events", tag = "events", operation_id = "ingestEvents",
     request_body(content(
-        (super::openapi::IngestBody = "application/json"),
+        (super::doc_only::IngestBody = "application/json"),
         (String = "application/x-ndjson"),
     )),
     responses(
-        (status = 201, description = "Stored (or recognised as duplicates), durably", body = super::openapi::IngestReceipt),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden,
-        (status = 409, description = "`id_conflict`: an id already used for other content; nothing stored", body = super::openapi::ErrorBody),
-        super::openapi::PayloadTooLarge,
-        (status = 415, description = "Not JSON or NDJSON", body = super::openapi::ErrorBody),
-        (status = 422, description = "`invalid_event`: one or more events failed validation; nothing stored", body = super::openapi::ErrorBody),
-        super::openapi::Unavailable,
+        (status = 201, description = "Stored (or recognised as duplicates), durably", body = super::views::IngestReceipt),
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden,
+        (status = 409, description = "`id_conflict`: an id already used for other content; nothing stored", body = super::views::ErrorBody),
+        super::views::PayloadTooLarge,
+        (status = 415, description = "Not JSON or NDJSON", body = super::views::ErrorBody),
+        (status = 422, description = "`invalid_event`: one or more events failed validation; nothing stored", body = super::views::ErrorBody),
+        super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -118,10 +118,10 @@ pub async fn ingest(
 /// Lists the org's events, newest first by default, a page at a time.
 #[utoipa::path(
     get, path = "/v1/events", tag = "events", operation_id = "listEvents",
-    params(super::openapi::EventFilters, super::openapi::ListParams),
+    params(super::doc_only::EventFilters, super::doc_only::ListParams),
     responses(
-        (status = 200, description = "A page of stored events", body = super::openapi::EventPage),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 200, description = "A page of stored events", body = super::views::EventPage),
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -152,8 +152,8 @@ pub async fn list(
     get, path = "/v1/events/{id}", tag = "events", operation_id = "getEvent",
     params(("id" = String, Path, description = "The event's id")),
     responses(
-        (status = 200, description = "The stored event (canonical JSON)", body = super::openapi::StoredEvent),
-        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound, super::openapi::Unavailable,
+        (status = 200, description = "The stored event (canonical JSON)", body = super::doc_only::StoredEvent),
+        super::views::Unauthorized, super::views::Forbidden, super::views::NotFound, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -206,15 +206,15 @@ fn export_media(format: ExportFormat) -> (&'static str, &'static str) {
 /// Event Counts: the org's events counted by the `group_by` dimensions.
 #[utoipa::path(
     get, path = "/v1/events/summary", tag = "events", operation_id = "eventSummary",
-    params(super::openapi::EventFilters, super::openapi::SummaryParams),
+    params(super::doc_only::EventFilters, super::doc_only::SummaryParams),
     responses(
         (status = 200, description = "Counts (JSON, or CSV with `format=csv`)",
-            content((super::openapi::Summary = "application/json"), (String = "text/csv")),
+            content((super::views::Summary = "application/json"), (String = "text/csv")),
             headers(
                 ("x-auditlog-total" = Option<u64>, description = "CSV only: the total count"),
                 ("x-auditlog-truncated" = Option<bool>, description = "CSV only: whether `limit` cut groups off"),
             )),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -255,10 +255,10 @@ pub async fn summary(
 /// The org's events per hour, day, week or month in a time zone, zero-filled.
 #[utoipa::path(
     get, path = "/v1/events/histogram", tag = "events", operation_id = "eventHistogram",
-    params(super::openapi::EventFilters, super::openapi::HistogramParams),
+    params(super::doc_only::EventFilters, super::doc_only::HistogramParams),
     responses(
-        (status = 200, description = "Buckets in time order", body = super::openapi::Histogram),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 200, description = "Buckets in time order", body = super::views::Histogram),
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -274,12 +274,12 @@ pub async fn histogram(
 /// Every selected event as CSV or NDJSON, oldest first, streamed.
 #[utoipa::path(
     get, path = "/v1/events/export", tag = "events", operation_id = "exportEvents",
-    params(super::openapi::EventFilters, super::openapi::ExportParams),
+    params(super::doc_only::EventFilters, super::doc_only::ExportParams),
     responses(
         (status = 200, description = "The export (an attachment)",
             content((String = "text/csv"), (String = "application/x-ndjson")),
             headers(("content-disposition" = String, description = "attachment; filename=\"auditlog-<org>-events-<from>_<to>.<ext>\""))),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]

@@ -4,30 +4,19 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
+use super::body::Deferred;
 use super::query::Decoded;
+use super::views::{CheckpointList, CheckpointView, Settings, VerifyResult};
 use super::{ApiResult, Caller};
-use crate::model::time::format_micros;
-use crate::service::integrity::b64;
+use crate::model::Scope;
 use crate::service::requests::{CheckpointListRequest, ConsistencyRequest, InclusionRequest};
-use crate::service::{Service, ServiceError};
-use crate::store::StoredCheckpoint;
-
-fn checkpoint_json(c: &StoredCheckpoint) -> serde_json::Value {
-    json!({
-        "tree_size": c.tree_size,
-        "root": b64(&c.root),
-        "time": format_micros(c.time),
-        "key_id": c.key_id,
-        "note": c.note,
-    })
-}
+use crate::service::{Service, ServiceError, SettingsUpdate};
 
 /// The checkpoint signing keys, current and retired. No authentication.
 #[utoipa::path(
     get, path = "/v1/integrity/public-keys", tag = "integrity", operation_id = "publicKeys",
-    responses((status = 200, description = "Signing keys", body = super::openapi::PublicKeys), super::openapi::Unavailable)
+    responses((status = 200, description = "Signing keys", body = super::views::PublicKeys), super::views::Unavailable)
 )]
 pub async fn public_keys(State(service): State<Service>) -> ApiResult<Response> {
     Ok(axum::Json(service.public_keys().await?).into_response())
@@ -36,10 +25,10 @@ pub async fn public_keys(State(service): State<Service>) -> ApiResult<Response> 
 /// The org's signed checkpoints, newest first.
 #[utoipa::path(
     get, path = "/v1/integrity/checkpoints", tag = "integrity", operation_id = "listCheckpoints",
-    params(super::openapi::CheckpointListParams),
+    params(super::doc_only::CheckpointListParams),
     responses(
-        (status = 200, description = "Checkpoints", body = super::openapi::CheckpointList),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 200, description = "Checkpoints", body = super::views::CheckpointList),
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -49,18 +38,17 @@ pub async fn checkpoints(
     Decoded(req): Decoded<CheckpointListRequest>,
 ) -> ApiResult<Response> {
     let list = service.list_checkpoints(&p, &req).await?;
-    let list: Vec<_> = list.iter().map(checkpoint_json).collect();
-    Ok(axum::Json(json!({ "checkpoints": list })).into_response())
+    Ok(axum::Json(CheckpointList::from(list.as_slice())).into_response())
 }
 
 /// The org's newest checkpoint.
 #[utoipa::path(
     get, path = "/v1/integrity/checkpoints/latest", tag = "integrity", operation_id = "latestCheckpoint",
     responses(
-        (status = 200, description = "The newest checkpoint", body = super::openapi::CheckpointView),
-        super::openapi::Unauthorized, super::openapi::Forbidden,
-        (status = 404, description = "No checkpoint yet", body = super::openapi::ErrorBody),
-        super::openapi::Unavailable,
+        (status = 200, description = "The newest checkpoint", body = super::views::CheckpointView),
+        super::views::Unauthorized, super::views::Forbidden,
+        (status = 404, description = "No checkpoint yet", body = super::views::ErrorBody),
+        super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -70,32 +58,32 @@ pub async fn latest(State(service): State<Service>, Caller(p): Caller) -> ApiRes
         .await?
         .pop()
         .ok_or_else(|| ServiceError::NotFound("no checkpoint yet".into()))?;
-    Ok(axum::Json(checkpoint_json(&cp)).into_response())
+    Ok(axum::Json(CheckpointView::from(&cp)).into_response())
 }
 
 /// Signs a checkpoint now (admin), or returns the latest when the log did not grow.
 #[utoipa::path(
     post, path = "/v1/integrity/checkpoints", tag = "integrity", operation_id = "createCheckpoint",
     responses(
-        (status = 201, description = "The checkpoint", body = super::openapi::CheckpointView),
-        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 201, description = "The checkpoint", body = super::views::CheckpointView),
+        super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn create(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let cp = service.create_checkpoint(&p).await?;
-    Ok((StatusCode::CREATED, axum::Json(checkpoint_json(&cp))).into_response())
+    Ok((StatusCode::CREATED, axum::Json(CheckpointView::from(&cp))).into_response())
 }
 
 /// An inclusion proof for an event.
 #[utoipa::path(
     get, path = "/v1/integrity/inclusion", tag = "integrity", operation_id = "inclusionProof",
-    params(super::openapi::InclusionParams),
+    params(super::doc_only::InclusionParams),
     responses(
-        (status = 200, description = "The proof", body = super::openapi::InclusionProof),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden,
-        (status = 404, description = "No such event, or no checkpoint yet and no `tree_size`", body = super::openapi::ErrorBody),
-        super::openapi::Unavailable,
+        (status = 200, description = "The proof", body = super::views::InclusionProof),
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden,
+        (status = 404, description = "No such event, or no checkpoint yet and no `tree_size`", body = super::views::ErrorBody),
+        super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -110,10 +98,10 @@ pub async fn inclusion(
 /// A consistency proof between two tree sizes.
 #[utoipa::path(
     get, path = "/v1/integrity/consistency", tag = "integrity", operation_id = "consistencyProof",
-    params(super::openapi::ConsistencyParams),
+    params(super::doc_only::ConsistencyParams),
     responses(
-        (status = 200, description = "The proof", body = super::openapi::ConsistencyProof),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 200, description = "The proof", body = super::views::ConsistencyProof),
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -129,8 +117,8 @@ pub async fn consistency(
 #[utoipa::path(
     get, path = "/v1/settings", tag = "integrity", operation_id = "getSettings",
     responses(
-        (status = 200, description = "Settings", body = super::openapi::Settings),
-        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 200, description = "Settings", body = super::views::Settings),
+        super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -138,35 +126,38 @@ pub async fn get_settings(
     State(service): State<Service>,
     Caller(p): Caller,
 ) -> ApiResult<Response> {
-    Ok(axum::Json(service.settings(&p).await?).into_response())
+    Ok(axum::Json(Settings::from(&service.settings(&p).await?)).into_response())
 }
 
 /// Sets the org's retention settings (admin).
 #[utoipa::path(
     put, path = "/v1/settings", tag = "integrity", operation_id = "putSettings",
-    request_body(content = super::openapi::SettingsPut, content_type = "application/json"),
+    request_body(content = SettingsUpdate, content_type = "application/json"),
     responses(
-        (status = 200, description = "The settings now", body = super::openapi::Settings),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::PayloadTooLarge, super::openapi::Unavailable,
+        (status = 200, description = "The settings now", body = super::views::Settings),
+        super::views::BadRequest, super::views::Unauthorized, super::views::Forbidden, super::views::PayloadTooLarge, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn put_settings(
     State(service): State<Service>,
     Caller(p): Caller,
-    body: axum::body::Bytes,
+    body: Deferred<SettingsUpdate>,
 ) -> ApiResult<Response> {
-    Ok(axum::Json(service.put_settings(&p, &body).await?).into_response())
+    // a caller who may not change the settings hears so before anything about its body
+    service.org_for(&p, Scope::Admin)?;
+    let settings = service.put_settings(&p, body.parsed()?).await?;
+    Ok(axum::Json(Settings::from(&settings)).into_response())
 }
 
 /// Where retention cut the org's log, for offline verification after the cut.
 #[utoipa::path(
     get, path = "/v1/integrity/retention-cut", tag = "integrity", operation_id = "retentionCut",
     responses(
-        (status = 200, description = "The cut", body = super::openapi::RetentionCut),
-        super::openapi::Unauthorized, super::openapi::Forbidden,
-        (status = 404, description = "No retention purge yet", body = super::openapi::ErrorBody),
-        super::openapi::Unavailable,
+        (status = 200, description = "The cut", body = super::views::RetentionCut),
+        super::views::Unauthorized, super::views::Forbidden,
+        (status = 404, description = "No retention purge yet", body = super::views::ErrorBody),
+        super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -181,20 +172,12 @@ pub async fn retention_cut(
 #[utoipa::path(
     post, path = "/v1/integrity/verify", tag = "integrity", operation_id = "verifyLog",
     responses(
-        (status = 200, description = "The verification report", body = super::openapi::VerifyResult),
-        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 200, description = "The verification report", body = super::views::VerifyResult),
+        super::views::Unauthorized, super::views::Forbidden, super::views::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn verify(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let report = service.verify(&p).await?;
-    Ok(axum::Json(json!({
-        "ok": report.ok(),
-        "events": report.events,
-        "checkpoints": report.checkpoints,
-        "first_broken_seq": report.problem.as_ref().map(|(s, _)| s),
-        "problem": report.problem.as_ref().map(|(_, m)| m),
-        "summary": report.summary(),
-    }))
-    .into_response())
+    Ok(axum::Json(VerifyResult::from(&report)).into_response())
 }

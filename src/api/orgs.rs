@@ -7,84 +7,87 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
-use super::error::ApiError;
+use super::body::{self, JsonRequest};
+use super::views::{self, KeyList, OrgList};
 use super::{ApiResult, Caller};
 use crate::model::Scope;
-use crate::service::{Service, ServiceError};
+use crate::service::Service;
 
-/// Parses a small JSON body into `T` with errors in our format.
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
-    crate::service::error::reject_json_array(body, "the body")?;
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        ApiError::from(ServiceError::InvalidRequest {
-            message: format!(
-                "invalid body: {}",
-                crate::service::error::json_message(e.inner())
-            ),
-            details: Some(json!({ "field": match e.path().to_string().as_str() {
-                "." => String::new(),
-                p => p.to_string(),
-            } })),
-        })
-    })
+/// No other member.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrg {
+    /// 2–64 characters of `a-z 0-9 -`, not starting with `-`.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{1,63}$")]
+    pub slug: String,
+    /// 1–512 bytes, no control characters or bidirectional overrides; default the slug.
+    #[schema(
+        min_length = 1,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
+    )]
+    pub name: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateOrg {
-    slug: String,
-    #[serde(default)]
-    name: Option<String>,
+impl JsonRequest for CreateOrg {
+    const WHAT: &'static str = "the body";
+    const INVALID: &'static str = "invalid body";
+    const ROOT_FIELD: &'static str = "";
 }
 
-#[derive(Deserialize)]
+/// No other member.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateKey {
-    scope: Scope,
-    #[serde(default)]
-    name: Option<String>,
+pub struct CreateKey {
+    #[schema(value_type = views::KeyScope)]
+    pub scope: Scope,
+    /// At most 512 bytes, no control characters or bidirectional overrides.
+    #[schema(pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$")]
+    pub name: Option<String>,
+}
+
+impl JsonRequest for CreateKey {
+    const WHAT: &'static str = "the body";
+    const INVALID: &'static str = "invalid body";
+    const ROOT_FIELD: &'static str = "";
 }
 
 /// Creates an organization and its first admin key (operator token).
 #[utoipa::path(
     post, path = "/v1/orgs", tag = "orgs", operation_id = "createOrg",
-    request_body(content = super::openapi::CreateOrg, content_type = "application/json"),
+    request_body(content = CreateOrg, content_type = "application/json"),
     responses(
-        (status = 201, description = "The org and its first admin key (secret shown once)", body = super::openapi::CreatedOrg),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden,
-        (status = 409, description = "`already_exists`: the slug is taken", body = super::openapi::ErrorBody),
-        super::openapi::PayloadTooLarge, super::openapi::Unavailable,
+        (status = 201, description = "The org and its first admin key (secret shown once)", body = views::CreatedOrg),
+        views::BadRequest, views::Unauthorized, views::Forbidden,
+        (status = 409, description = "`already_exists`: the slug is taken", body = views::ErrorBody),
+        views::PayloadTooLarge, views::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn create(
     State(service): State<Service>,
     Caller(p): Caller,
-    body: axum::body::Bytes,
+    body::Json(req): body::Json<CreateOrg>,
 ) -> ApiResult<Response> {
-    let req: CreateOrg = parse_json(&body)?;
     let created = service
         .create_org(&p, &req.slug, req.name.as_deref())
         .await?;
-    let body = json!({ "org": created.org, "admin_key": created.admin_key });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((StatusCode::CREATED, Json(views::CreatedOrg::from(&created))).into_response())
 }
 
 /// Every organization, by slug (operator token).
 #[utoipa::path(
     get, path = "/v1/orgs", tag = "orgs", operation_id = "listOrgs",
     responses(
-        (status = 200, description = "Organizations", body = super::openapi::OrgList),
-        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::Unavailable,
+        (status = 200, description = "Organizations", body = views::OrgList),
+        views::Unauthorized, views::Forbidden, views::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn list(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let orgs = service.list_orgs(&p).await?;
-    Ok(Json(json!({ "orgs": orgs })).into_response())
+    Ok(Json(OrgList::from(orgs.as_slice())).into_response())
 }
 
 /// Path parameters; ones that do not decode to UTF-8 name nothing (404 after auth).
@@ -108,11 +111,11 @@ fn path_params(
 #[utoipa::path(
     post, path = "/v1/orgs/{slug}/keys", tag = "orgs", operation_id = "createKey",
     params(("slug" = String, Path, description = "The org's slug")),
-    request_body(content = super::openapi::CreateKey, content_type = "application/json"),
+    request_body(content = CreateKey, content_type = "application/json"),
     responses(
-        (status = 201, description = "The key (secret shown once)", body = super::openapi::CreatedKey),
-        super::openapi::BadRequest, super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound,
-        super::openapi::PayloadTooLarge, super::openapi::Unavailable,
+        (status = 201, description = "The key (secret shown once)", body = views::CreatedKey),
+        views::BadRequest, views::Unauthorized, views::Forbidden, views::NotFound,
+        views::PayloadTooLarge, views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -121,14 +124,13 @@ pub async fn create_key(
     Caller(p): Caller,
     params: Result<Path<Vec<String>>, PathRejection>,
     uri: Uri,
-    body: axum::body::Bytes,
+    body::Json(req): body::Json<CreateKey>,
 ) -> ApiResult<Response> {
     let [slug] = <[String; 1]>::try_from(path_params(params, &uri, &[3])).unwrap_or_default();
-    let req: CreateKey = parse_json(&body)?;
     let created = service
         .create_key(&p, &slug, req.scope, req.name.as_deref().unwrap_or(""))
         .await?;
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+    Ok((StatusCode::CREATED, Json(views::CreatedKey::from(&created))).into_response())
 }
 
 /// The org's keys, revoked ones included, never secrets.
@@ -136,8 +138,8 @@ pub async fn create_key(
     get, path = "/v1/orgs/{slug}/keys", tag = "orgs", operation_id = "listKeys",
     params(("slug" = String, Path, description = "The org's slug")),
     responses(
-        (status = 200, description = "Keys", body = super::openapi::KeyList),
-        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound, super::openapi::Unavailable,
+        (status = 200, description = "Keys", body = views::KeyList),
+        views::Unauthorized, views::Forbidden, views::NotFound, views::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -149,7 +151,7 @@ pub async fn list_keys(
 ) -> ApiResult<Response> {
     let [slug] = <[String; 1]>::try_from(path_params(params, &uri, &[3])).unwrap_or_default();
     let keys = service.list_keys(&p, &slug).await?;
-    Ok(Json(json!({ "keys": keys })).into_response())
+    Ok(Json(KeyList::from(keys.as_slice())).into_response())
 }
 
 /// Revokes a key.
@@ -161,7 +163,7 @@ pub async fn list_keys(
     ),
     responses(
         (status = 204, description = "Revoked"),
-        super::openapi::Unauthorized, super::openapi::Forbidden, super::openapi::NotFound, super::openapi::Unavailable,
+        views::Unauthorized, views::Forbidden, views::NotFound, views::Unavailable,
     ),
     security(("bearer" = []))
 )]

@@ -4,13 +4,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
-use serde_json::json;
-
 use super::DbArgs;
+use crate::api::views;
 use crate::model::Scope;
 use crate::model::time::format_micros;
 use crate::service::{CreatedKey, Principal};
+use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
@@ -124,7 +123,7 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 );
                 writeln!(out, "{}", created.admin_key.secret)?;
             } else if json {
-                let v = json!({ "org": created.org, "admin_key": created.admin_key });
+                let v = views::CreatedOrg::from(&created);
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
                 writeln!(
@@ -141,7 +140,7 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 writeln!(
                     out,
                     "{}",
-                    serde_json::to_string_pretty(&json!({ "orgs": orgs }))?
+                    serde_json::to_string_pretty(&views::OrgList::from(orgs.as_slice()))?
                 )?;
             } else {
                 for o in orgs {
@@ -175,7 +174,8 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 .create_key(&op, &target.org, scope, &name)
                 .await?;
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&created)?)?;
+                let v = views::CreatedKey::from(&created);
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
                 print_key(out, &created)?;
             }
@@ -191,7 +191,7 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 writeln!(
                     out,
                     "{}",
-                    serde_json::to_string_pretty(&json!({ "keys": keys }))?
+                    serde_json::to_string_pretty(&views::KeyList::from(keys.as_slice()))?
                 )?;
             } else {
                 for k in keys {

@@ -14,7 +14,7 @@ use crate::demo::{DemoOptions, generate};
 use crate::model::Scope;
 use crate::model::time::now_micros;
 use crate::server::{bind_configured, build_service, shutdown_signal};
-use crate::service::{Principal, Service, SystemActor};
+use crate::service::{MintViewerToken, Principal, Service, SystemActor};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -73,10 +73,14 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let minted = service
         .mint_viewer_token(
             &reader,
-            format!(r#"{{"ttl_seconds":{LINK_TTL_SECS}}}"#).as_bytes(),
+            MintViewerToken {
+                ttl_seconds: Some(LINK_TTL_SECS),
+                categories: None,
+            },
         )
         .await?;
-    let embed_path = minted["embed_path"].as_str().unwrap_or_default();
+    // what `POST /v1/viewer-tokens` would answer
+    let embed_path = crate::api::views::ViewerToken::from(&minted).embed_path;
     println!("\nauditlog demo is serving at {url}");
     println!("  org:       {} ({})", org.slug, org.name);
     println!("  read key:  {}", keys.read);

@@ -46,18 +46,19 @@ impl Scope {
 }
 
 /// An organization: the tenant boundary. Every event and key belongs to exactly one.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// A store row: clients see `api::views::OrgView`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Org {
-    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub name: String,
-    #[serde(serialize_with = "time::serialize_micros")]
+    /// Microseconds.
     pub created_at: i64,
 }
 
-/// An API key as listed (never the secret itself).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// An API key as listed (never the secret itself). A store row: clients see
+/// `api::views::KeyView`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyInfo {
     pub id: String,
     pub org: String,
@@ -65,9 +66,9 @@ pub struct KeyInfo {
     pub name: String,
     /// The first characters of the secret, enough to recognise it in a list.
     pub prefix: String,
-    #[serde(serialize_with = "time::serialize_micros")]
+    /// Microseconds.
     pub created_at: i64,
-    #[serde(serialize_with = "time::serialize_opt_micros")]
+    /// Microseconds; `None` while active.
     pub revoked_at: Option<i64>,
 }
 

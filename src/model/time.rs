@@ -2,7 +2,6 @@
 //! fractional digits (`2026-11-20T10:00:00.123456Z`).
 
 use jiff::Timestamp;
-use serde::Serializer;
 
 /// UTC in all but name: offset zero and no transitions ever (UTC, Etc/UTC, ...).
 pub fn is_utc(tz: &jiff::tz::TimeZone) -> bool {
@@ -29,17 +28,6 @@ pub fn parse_rfc3339_micros(s: &str) -> Result<i64, String> {
         .parse()
         .map_err(|e| format!("not an RFC 3339 timestamp with offset: {e}"))?;
     Ok(ts.as_microsecond())
-}
-
-pub fn serialize_micros<S: Serializer>(us: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format_micros(*us))
-}
-
-pub fn serialize_opt_micros<S: Serializer>(us: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-    match us {
-        Some(us) => s.serialize_str(&format_micros(*us)),
-        None => s.serialize_none(),
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The service layer: the rules of the audit log, with no HTTP types and no SQL. `Service`
-//! (this file: its fields, its constructor and builders, the types its methods return) is
-//! shared by the HTTP handlers (`api/`), the CLI's operator commands (`cli/`) and the
-//! background tasks (`server.rs`). Its methods live with the concern they belong to:
+//! (this file: its fields, its constructor and builders, the types its methods take and
+//! return) is shared by the HTTP handlers (`api/`), the CLI's operator commands (`cli/`)
+//! and the background tasks (`server.rs`). Its methods live with the concern they belong to:
 //!
 //! | file | what it owns |
 //! |---|---|
@@ -177,12 +177,81 @@ pub struct CreatedOrg {
     pub admin_key: CreatedKey,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct CreatedKey {
-    #[serde(rename = "key")]
     pub info: KeyInfo,
     /// The secret, shown once.
     pub secret: String,
+}
+
+/// An org's retention settings, and the retention that applies to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionSettings {
+    pub retention_days: Option<u32>,
+    pub legal_hold: bool,
+    /// The org's own retention, else the server's default (`None`: keep forever).
+    pub effective_retention_days: Option<u32>,
+}
+
+// The requests the service takes as the client sent them: deserialized at the edge
+// (`api/body.rs`), described in the API's document as they are (`ToSchema`).
+
+/// `PUT /v1/settings`; no other member.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = SettingsPut)]
+pub struct SettingsUpdate {
+    /// At least 1; `null` keeps events forever.
+    #[schema(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
+    pub retention_days: Option<u32>,
+    /// Default `false`.
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub legal_hold: bool,
+}
+
+/// No other member; an empty body means all defaults.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MintViewerToken {
+    /// Lifetime in seconds, default 900.
+    #[schema(minimum = 1, maximum = 86400)]
+    pub ttl_seconds: Option<i64>,
+    /// The categories the token may read; omit for all.
+    #[schema(min_items = 1)]
+    pub categories: Option<Vec<String>>,
+}
+
+/// A viewer token, minted.
+#[derive(Debug, Clone)]
+pub struct MintedToken {
+    pub token: String,
+    pub org: Org,
+    /// The categories it may read, in catalog order; `None`: every category.
+    pub categories: Option<Vec<String>>,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Its lifetime in seconds.
+    pub ttl_seconds: i64,
+}
+
+/// The kind of credential a caller of the API presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    Key,
+    ViewerToken,
+}
+
+/// Who the caller is ([`Service::whoami`]).
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub org: Org,
+    pub credential: Credential,
+    pub scope: crate::model::Scope,
+    /// A viewer token's categories (`None`: every category, or a key).
+    pub categories: Option<Vec<String>>,
+    /// A viewer token's expiry, Unix seconds.
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Clone)]

@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use super::{
-    PassReport, Principal, PurgeOutcome, Service, ServiceError, SystemActor, access, error,
+    PassReport, Principal, PurgeOutcome, RetentionSettings, Service, ServiceError, SettingsUpdate,
+    SystemActor, access,
 };
 use crate::model::time::now_micros;
 use crate::model::{Org, Scope};
@@ -31,33 +32,23 @@ fn retention_writer(org: &Org) -> Principal {
 }
 
 impl Service {
-    pub async fn settings(&self, p: &Principal) -> Result<Value, ServiceError> {
+    pub async fn settings(&self, p: &Principal) -> Result<RetentionSettings, ServiceError> {
         let org = self.org_for(p, Scope::Admin)?;
         let s = self.store.settings(org).await?;
-        Ok(serde_json::json!({
-            "retention_days": s.retention_days,
-            "legal_hold": s.legal_hold,
-            "effective_retention_days": s.retention_days.or(self.default_retention_days),
-        }))
+        Ok(RetentionSettings {
+            retention_days: s.retention_days,
+            legal_hold: s.legal_hold,
+            effective_retention_days: s.retention_days.or(self.default_retention_days),
+        })
     }
 
     /// `PUT /v1/settings {"retention_days": N | null, "legal_hold": bool}`.
-    pub async fn put_settings(&self, p: &Principal, body: &[u8]) -> Result<Value, ServiceError> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Put {
-            retention_days: Option<u32>,
-            #[serde(default)]
-            legal_hold: bool,
-        }
+    pub async fn put_settings(
+        &self,
+        p: &Principal,
+        put: SettingsUpdate,
+    ) -> Result<RetentionSettings, ServiceError> {
         let org = self.org_for(p, Scope::Admin)?;
-        error::reject_json_array(body, "the settings")?;
-        let de = &mut serde_json::Deserializer::from_slice(body);
-        let put: Put =
-            serde_path_to_error::deserialize(de).map_err(|e| ServiceError::InvalidRequest {
-                message: format!("invalid settings: {}", error::json_message(e.inner())),
-                details: Some(serde_json::json!({ "field": e.path().to_string() })),
-            })?;
         if put.retention_days == Some(0) {
             return Err(ServiceError::InvalidRequest {
                 message: "retention_days must be at least 1 (null keeps events forever)".into(),

@@ -8,30 +8,32 @@
 //! may read every category) is refused with 403; an event of another category answers 404
 //! like a missing one.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::viewer::{self, Claims, TokenError};
-use super::{Principal, Service, ServiceError, error, keys};
-use crate::model::Scope;
+use super::{
+    Credential, Identity, MintViewerToken, MintedToken, Principal, Service, ServiceError, keys,
+};
 use crate::model::time::{format_micros, now_micros};
+use crate::model::{Org, Scope};
 
 fn now_secs() -> i64 {
     now_micros().div_euclid(1_000_000)
 }
 
 impl Service {
-    /// Mints a viewer token: `{"ttl_seconds"?, "categories"?}`, by a `read` or `admin` key.
-    pub async fn mint_viewer_token(
-        &self,
-        p: &Principal,
-        body: &[u8],
-    ) -> Result<Value, ServiceError> {
-        #[derive(serde::Deserialize, Default)]
-        #[serde(deny_unknown_fields)]
-        struct Mint {
-            ttl_seconds: Option<i64>,
-            categories: Option<Vec<String>>,
-        }
+    /// Who may mint viewer tokens: a `read` or `admin` key, on a server with a viewer
+    /// token secret. The API asks before it reads the request, so that a caller who may
+    /// not mint hears so whatever it sent.
+    pub fn may_mint_viewer_tokens(&self, p: &Principal) -> Result<(), ServiceError> {
+        self.minter(p).map(|_| ())
+    }
+
+    /// The minting key's org and id, and the secret to sign with.
+    fn minter<'a>(
+        &'a self,
+        p: &'a Principal,
+    ) -> Result<(&'a Org, &'a str, &'a viewer::ViewerSecret), ServiceError> {
         let (org, key_id) = match p {
             Principal::Key { key_id, org, scope } if scope.allows(Scope::Read) => (org, key_id),
             Principal::Viewer { .. } => {
@@ -49,19 +51,16 @@ impl Service {
         let secret = self.viewer_secret.as_ref().ok_or_else(|| {
             ServiceError::Unavailable("this server has no viewer token secret".into())
         })?;
-        let mint: Mint = if body.iter().all(u8::is_ascii_whitespace) {
-            Mint::default()
-        } else {
-            error::reject_json_array(body, "a viewer token request")?;
-            let de = &mut serde_json::Deserializer::from_slice(body);
-            serde_path_to_error::deserialize(de).map_err(|e| ServiceError::InvalidRequest {
-                message: format!(
-                    "invalid viewer token request: {}",
-                    error::json_message(e.inner())
-                ),
-                details: Some(json!({ "field": e.path().to_string() })),
-            })?
-        };
+        Ok((org, key_id, secret))
+    }
+
+    /// Mints a viewer token, by a `read` or `admin` key.
+    pub async fn mint_viewer_token(
+        &self,
+        p: &Principal,
+        mint: MintViewerToken,
+    ) -> Result<MintedToken, ServiceError> {
+        let (org, key_id, secret) = self.minter(p)?;
         let ttl = viewer::ttl(mint.ttl_seconds).map_err(|m| ServiceError::InvalidRequest {
             message: m,
             details: Some(json!({ "field": "ttl_seconds" })),
@@ -99,17 +98,15 @@ impl Service {
             org: org.slug.clone(),
             categories: categories.clone(),
             exp,
-            kid: key_id.clone(),
+            kid: key_id.to_string(),
         };
-        let token = secret.mint(&claims);
-        Ok(json!({
-            "token": token,
-            "org": { "slug": org.slug, "name": org.name },
-            "categories": categories,
-            "expires_at": format_micros(exp * 1_000_000),
-            "expires_in": ttl,
-            "embed_path": format!("/embed?token={token}"),
-        }))
+        Ok(MintedToken {
+            token: secret.mint(&claims),
+            org: org.clone(),
+            categories,
+            expires_at: exp,
+            ttl_seconds: ttl,
+        })
     }
 
     /// Resolves a viewer token to its principal: signature, expiry, org, and the minting
@@ -157,27 +154,27 @@ impl Service {
     }
 
     /// Who the caller is, for the page: the org, the kind of credential, its limits.
-    pub fn whoami(&self, p: &Principal) -> Result<Value, ServiceError> {
+    pub fn whoami(&self, p: &Principal) -> Result<Identity, ServiceError> {
         match p {
-            Principal::Key { org, scope, .. } => Ok(json!({
-                "org": { "slug": org.slug, "name": org.name },
-                "credential": "key",
-                "scope": scope.as_str(),
-                "categories": null,
-                "expires_at": null,
-            })),
+            Principal::Key { org, scope, .. } => Ok(Identity {
+                org: org.clone(),
+                credential: Credential::Key,
+                scope: *scope,
+                categories: None,
+                expires_at: None,
+            }),
             Principal::Viewer {
                 org,
                 categories,
                 expires_at,
                 ..
-            } => Ok(json!({
-                "org": { "slug": org.slug, "name": org.name },
-                "credential": "viewer_token",
-                "scope": "read",
-                "categories": categories,
-                "expires_at": format_micros(expires_at * 1_000_000),
-            })),
+            } => Ok(Identity {
+                org: org.clone(),
+                credential: Credential::ViewerToken,
+                scope: Scope::Read,
+                categories: categories.clone(),
+                expires_at: Some(*expires_at),
+            }),
             Principal::Operator => Err(ServiceError::Forbidden(
                 "the operator token has no org; use an org API key or a viewer token".into(),
             )),
