@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::error::ApiError;
 use super::query::Decoded;
-use super::views::IngestReceipt;
+use super::views::{Histogram, IngestReceipt, Summary};
 use super::{ApiResult, Caller};
 use crate::service::export::ExportFormat;
 use crate::service::requests::{ExportRequest, HistogramRequest, ListRequest, SummaryRequest};
@@ -208,7 +208,7 @@ pub async fn summary(
     Decoded(req): Decoded<SummaryRequest>,
 ) -> ApiResult<Response> {
     match service.summary(&p, req).await? {
-        Report::Json(v) => Ok(axum::Json(v).into_response()),
+        Report::Json(s) => Ok(axum::Json(Summary::from(&s)).into_response()),
         Report::Csv {
             coverage,
             body,
@@ -251,8 +251,8 @@ pub async fn histogram(
     Caller(p): Caller,
     Decoded(req): Decoded<HistogramRequest>,
 ) -> ApiResult<Response> {
-    let v = service.histogram(&p, req).await?;
-    Ok(axum::Json(v).into_response())
+    let h = service.histogram(&p, req).await?;
+    Ok(axum::Json(Histogram::from(&h)).into_response())
 }
 
 /// Every selected event as CSV or NDJSON, oldest first, streamed.

@@ -46,8 +46,6 @@ mod viewing;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
-
 pub use auth::{Principal, SystemActor};
 pub use error::{FieldError, ServiceError};
 pub use ingest::{WriteAccess, split_body};
@@ -174,7 +172,7 @@ impl Coverage {
 
 /// A report in the format asked for.
 pub enum Report {
-    Json(Value),
+    Json(report::Summary),
     /// CSV cannot carry `total` and `truncated`: they travel as response headers.
     Csv {
         coverage: Coverage,
