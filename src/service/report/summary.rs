@@ -63,8 +63,8 @@ pub enum DimValue {
     Actor(GroupActor),
 }
 
-/// The `actor` of a group: a system actor has no id and the name `System`; a user the
-/// latest "Performed By" of its id (the id itself if none is known).
+/// The `actor` of a group: a system actor has no id and the name `System`; any other its
+/// id, named by the latest "Performed By" of that id for a user, else by the id itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupActor {
     pub kind: String,
