@@ -6,10 +6,10 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use serde_json::json;
 
 use super::error::ApiError;
 use super::query::Decoded;
+use super::views::{Histogram, IngestReceipt, Summary};
 use super::{ApiResult, Caller};
 use crate::service::export::ExportFormat;
 use crate::service::requests::{ExportRequest, HistogramRequest, ListRequest, SummaryRequest};
@@ -89,28 +89,12 @@ pub async fn ingest(
         .await
         .map_err(|_| too_large())?;
     let report = service.ingest(access, &bytes, format).await?;
-    let events: Vec<_> = report
-        .events
-        .iter()
-        .map(|e| {
-            if e.duplicate {
-                json!({ "id": e.id, "seq": e.seq, "duplicate": true })
-            } else {
-                json!({ "id": e.id, "seq": e.seq })
-            }
-        })
-        .collect();
-    let body = json!({
-        "accepted": report.accepted,
-        "duplicates": report.duplicates,
-        "events": events,
-    });
     // Acknowledgements are never compressed: the ingest path is the hot one and a deflate
     // stream costs more than the bytes it saves ("identity" tells the compression layer).
     Ok((
         StatusCode::CREATED,
         [(header::CONTENT_ENCODING, "identity")],
-        axum::Json(body),
+        axum::Json(IngestReceipt::from(&report)),
     )
         .into_response())
 }
@@ -224,7 +208,7 @@ pub async fn summary(
     Decoded(req): Decoded<SummaryRequest>,
 ) -> ApiResult<Response> {
     match service.summary(&p, req).await? {
-        Report::Json(v) => Ok(axum::Json(v).into_response()),
+        Report::Json(s) => Ok(axum::Json(Summary::from(&s)).into_response()),
         Report::Csv {
             coverage,
             body,
@@ -267,8 +251,8 @@ pub async fn histogram(
     Caller(p): Caller,
     Decoded(req): Decoded<HistogramRequest>,
 ) -> ApiResult<Response> {
-    let v = service.histogram(&p, req).await?;
-    Ok(axum::Json(v).into_response())
+    let h = service.histogram(&p, req).await?;
+    Ok(axum::Json(Histogram::from(&h)).into_response())
 }
 
 /// Every selected event as CSV or NDJSON, oldest first, streamed.

@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::body::Deferred;
 use super::query::Decoded;
-use super::views::{CheckpointList, CheckpointView, Settings, VerifyResult};
+use super::views::{
+    CheckpointList, CheckpointView, ConsistencyProof, InclusionProof, PublicKeys, RetentionCut,
+    Settings, VerifyResult,
+};
 use super::{ApiResult, Caller};
 use crate::model::Scope;
 use crate::service::requests::{CheckpointListRequest, ConsistencyRequest, InclusionRequest};
@@ -19,7 +22,8 @@ use crate::service::{Service, ServiceError, SettingsUpdate};
     responses((status = 200, description = "Signing keys", body = super::views::PublicKeys), super::views::Unavailable)
 )]
 pub async fn public_keys(State(service): State<Service>) -> ApiResult<Response> {
-    Ok(axum::Json(service.public_keys().await?).into_response())
+    let keys = service.public_keys().await?;
+    Ok(axum::Json(PublicKeys::from(keys.as_slice())).into_response())
 }
 
 /// The org's signed checkpoints, newest first.
@@ -92,7 +96,8 @@ pub async fn inclusion(
     Caller(p): Caller,
     Decoded(req): Decoded<InclusionRequest>,
 ) -> ApiResult<Response> {
-    Ok(axum::Json(service.inclusion(&p, &req).await?).into_response())
+    let proof = service.inclusion(&p, &req).await?;
+    Ok(axum::Json(InclusionProof::from(&proof)).into_response())
 }
 
 /// A consistency proof between two tree sizes.
@@ -110,7 +115,8 @@ pub async fn consistency(
     Caller(p): Caller,
     Decoded(req): Decoded<ConsistencyRequest>,
 ) -> ApiResult<Response> {
-    Ok(axum::Json(service.consistency(&p, &req).await?).into_response())
+    let proof = service.consistency(&p, &req).await?;
+    Ok(axum::Json(ConsistencyProof::from(&proof)).into_response())
 }
 
 /// The org's retention settings (admin).
@@ -165,7 +171,8 @@ pub async fn retention_cut(
     State(service): State<Service>,
     Caller(p): Caller,
 ) -> ApiResult<Response> {
-    Ok(axum::Json(service.retention_cut(&p).await?).into_response())
+    let cut = service.retention_cut(&p).await?;
+    Ok(axum::Json(RetentionCut::from(&cut)).into_response())
 }
 
 /// Verifies the org's whole log online (admin).

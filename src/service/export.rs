@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 
 use super::ServiceError;
 use super::query::Filters;
-use super::report::Summary;
+use super::report::{Dim, DimValue, Summary};
 use crate::model::event::{Actor, Context, EntityRef, Via};
 use crate::model::{Catalog, Org};
 use crate::store::{EventQuery, Order, Store};
@@ -286,17 +286,16 @@ pub fn summary_csv(s: &Summary) -> Result<Bytes, ServiceError> {
     for g in &s.groups {
         let mut rec: Vec<String> = Vec::new();
         for (d, v) in &g.key {
-            let text = |v: &serde_json::Value| match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            if d.name() == "actor" {
-                rec.push(text(&v["name"]));
-                rec.push(text(&v["type"]));
-                rec.push(text(&v["id"]));
-            } else {
-                rec.push(text(v));
+            match (d, v) {
+                (Dim::Actor, DimValue::Actor(a)) => rec.extend([
+                    a.name.clone(),
+                    a.kind.clone(),
+                    a.id.clone().unwrap_or_default(),
+                ]),
+                // a count row without an actor: its three columns empty
+                (Dim::Actor, _) => rec.extend([String::new(), String::new(), String::new()]),
+                (_, DimValue::Text(t)) => rec.push(t.clone()),
+                (_, _) => rec.push(String::new()),
             }
         }
         rec.push(g.count.to_string());

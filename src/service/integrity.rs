@@ -618,15 +618,8 @@ pub fn verify_export(
     Ok(v.finish())
 }
 
-/// The retention cut as JSON (`GET /v1/integrity/retention-cut`), and back.
-pub fn cut_json(p: &crate::store::PurgeState) -> serde_json::Value {
-    serde_json::json!({
-        "cut_seq": p.cut_seq,
-        "prev_hash": hex::encode(p.prev_hash),
-        "peaks": p.peaks.iter().map(b64).collect::<Vec<_>>(),
-    })
-}
-
+/// The retention cut read back from the JSON of `GET /v1/integrity/retention-cut`
+/// (`api::views::RetentionCut`), for `auditlog verify --after-cut`.
 pub fn cut_from_json(v: &serde_json::Value) -> Result<crate::store::PurgeState, String> {
     let cut_seq = v["cut_seq"].as_u64().ok_or("no cut_seq")?;
     let prev_hash = v["prev_hash"]

@@ -46,8 +46,6 @@ mod viewing;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
-
 pub use auth::{Principal, SystemActor};
 pub use error::{FieldError, ServiceError};
 pub use ingest::{WriteAccess, split_body};
@@ -128,6 +126,27 @@ pub struct EventPage {
     pub next_cursor: Option<String>,
 }
 
+/// An inclusion proof (`proofs.rs`): the event's leaf in the tree of `tree_size` leaves
+/// and the audit path from it to that tree's root.
+#[derive(Debug, Clone)]
+pub struct InclusionAnswer {
+    pub event_id: String,
+    pub seq: u64,
+    /// `seq - 1`.
+    pub leaf_index: u64,
+    pub tree_size: u64,
+    pub leaf_hash: crate::model::merkle::Hash,
+    pub proof: Vec<crate::model::merkle::Hash>,
+}
+
+/// A consistency proof (`proofs.rs`) between the trees of `from` and `to` leaves.
+#[derive(Debug, Clone)]
+pub struct ConsistencyAnswer {
+    pub from: u64,
+    pub to: u64,
+    pub proof: Vec<crate::model::merkle::Hash>,
+}
+
 /// What a report or an export covers, for the caller to name its file by: the org and the
 /// range asked for (`None`: open), with the time zone its days are read in.
 #[derive(Debug, Clone)]
@@ -153,7 +172,7 @@ impl Coverage {
 
 /// A report in the format asked for.
 pub enum Report {
-    Json(Value),
+    Json(report::Summary),
     /// CSV cannot carry `total` and `truncated`: they travel as response headers.
     Csv {
         coverage: Coverage,

@@ -2,13 +2,14 @@
 //! inclusion and consistency proofs, the retention cut, and online verification. The
 //! signer and the verifier themselves are in `integrity.rs`.
 
-use serde_json::Value;
-
 use super::requests::{CheckpointListRequest, ConsistencyRequest, InclusionRequest};
-use super::{PassReport, Principal, Service, ServiceError, integrity, validate};
+use super::{
+    ConsistencyAnswer, InclusionAnswer, PassReport, Principal, Service, ServiceError, integrity,
+    validate,
+};
 use crate::model::time::now_micros;
 use crate::model::{Org, Scope};
-use crate::store::StoredCheckpoint;
+use crate::store::{PurgeState, SigningKeyInfo, StoredCheckpoint};
 
 impl Service {
     fn signer(&self) -> Result<&integrity::Signer, ServiceError> {
@@ -86,27 +87,9 @@ impl Service {
         Ok(due)
     }
 
-    pub async fn public_keys(&self) -> Result<Value, ServiceError> {
-        let keys = self.store.signing_keys().await?;
-        let list: Vec<Value> = keys
-            .into_iter()
-            .map(|k| {
-                let v = crate::model::checkpoint::NoteVerifier {
-                    name: k.name.clone(),
-                    key: k.public_key,
-                };
-                serde_json::json!({
-                    "key_id": k.key_id,
-                    "name": k.name,
-                    "algorithm": "ed25519",
-                    "public_key": integrity::b64(&k.public_key),
-                    "verifier_key": v.vkey(),
-                    "valid_from": crate::model::time::format_micros(k.created_at),
-                    "valid_until": k.retired_at.map(crate::model::time::format_micros),
-                })
-            })
-            .collect();
-        Ok(serde_json::json!({ "keys": list }))
+    /// The checkpoint signing keys, current and retired.
+    pub async fn public_keys(&self) -> Result<Vec<SigningKeyInfo>, ServiceError> {
+        Ok(self.store.signing_keys().await?)
     }
 
     pub async fn checkpoints(
@@ -149,7 +132,7 @@ impl Service {
         &self,
         p: &Principal,
         req: &InclusionRequest,
-    ) -> Result<Value, ServiceError> {
+    ) -> Result<InclusionAnswer, ServiceError> {
         self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
         let id = req
@@ -193,21 +176,21 @@ impl Service {
             .store
             .inclusion_proof(org, row.seq - 1, tree_size)
             .await?;
-        Ok(serde_json::json!({
-            "event_id": id,
-            "seq": row.seq,
-            "leaf_index": row.seq - 1,
-            "tree_size": tree_size,
-            "leaf_hash": integrity::b64(&leaf),
-            "proof": proof.iter().map(integrity::b64).collect::<Vec<_>>(),
-        }))
+        Ok(InclusionAnswer {
+            event_id: id.to_string(),
+            seq: row.seq,
+            leaf_index: row.seq - 1,
+            tree_size,
+            leaf_hash: leaf,
+            proof,
+        })
     }
 
     pub async fn consistency(
         &self,
         p: &Principal,
         req: &ConsistencyRequest,
-    ) -> Result<Value, ServiceError> {
+    ) -> Result<ConsistencyAnswer, ServiceError> {
         self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
         let num = |n: &str, given: Option<&str>| -> Result<u64, ServiceError> {
@@ -238,20 +221,16 @@ impl Service {
             ));
         }
         let proof = self.store.consistency_proof(org, from, to).await?;
-        Ok(serde_json::json!({
-            "from": from,
-            "to": to,
-            "proof": proof.iter().map(integrity::b64).collect::<Vec<_>>(),
-        }))
+        Ok(ConsistencyAnswer { from, to, proof })
     }
 
     /// Where retention cut the caller's log, with the state kept there (for offline
     /// verification of an export that starts after the cut).
-    pub async fn retention_cut(&self, p: &Principal) -> Result<Value, ServiceError> {
+    pub async fn retention_cut(&self, p: &Principal) -> Result<PurgeState, ServiceError> {
         self.not_viewer(p)?;
         let org = self.org_for(p, Scope::Read)?;
         match self.store.purge_state(org).await? {
-            Some(s) => Ok(integrity::cut_json(&s)),
+            Some(s) => Ok(s),
             None => Err(ServiceError::NotFound(
                 "retention has not removed any event of this org".into(),
             )),

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::requests::{ExportRequest, HistogramRequest, ListRequest, SummaryRequest};
 use super::{Coverage, EventPage, Export, Principal, Report, Service, ServiceError};
 use super::{access, export, query, report, validate};
@@ -89,7 +87,7 @@ impl Service {
                 truncated: summary.truncated,
             }
         } else {
-            Report::Json(summary.to_json())
+            Report::Json(summary)
         })
     }
 
@@ -97,19 +95,19 @@ impl Service {
         &self,
         p: &Principal,
         mut req: HistogramRequest,
-    ) -> Result<Value, ServiceError> {
+    ) -> Result<report::Histogram, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
         self.scope_filters(p, &mut req.filters)?;
         let f = query::parse_filters(self.catalog, &req.filters)?;
-        let v = report::histogram(self.store.as_ref(), self.catalog, org, &req, &f).await?;
+        let h = report::histogram(self.store.as_ref(), self.catalog, org, &req, &f).await?;
         let facts = access::ReadFacts {
-            rows: v["total"].as_u64(),
+            rows: Some(h.total),
             format: None,
         };
         let q = access::normalize_query(&req);
         self.record_read(p, access::ReadKind::Histogram, q, facts)
             .await;
-        Ok(v)
+        Ok(h)
     }
 
     /// Starts an export. Bad parameters fail here, before any byte is sent; the rows then

@@ -1,20 +1,19 @@
 //! The event endpoints' answers: the ingest receipt, a page of events, Event Counts and the
-//! histogram. Only the document uses them today: the handlers of `api/events.rs` still
-//! build their JSON (or splice stored bodies) while their input side is being typed; they
-//! are to send these views once that is merged.
+//! histogram. The page of events is described here but not built: its handler splices the
+//! stored canonical bodies into the text it sends, without parsing them again.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
 use crate::api::doc_only::StoredEvent;
 use crate::service::IngestReport;
+use crate::service::report;
 use crate::store::Appended;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct IngestReceipt {
     /// New events stored.
     pub accepted: u64,
@@ -34,7 +33,7 @@ impl From<&IngestReport> for IngestReceipt {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct IngestedEvent {
     pub id: String,
     #[schema(minimum = 1)]
@@ -54,7 +53,7 @@ impl From<&Appended> for IngestedEvent {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct EventPage {
     // the stored canonical bodies, spliced in as they are
     #[schema(value_type = Vec<StoredEvent>)]
@@ -63,7 +62,7 @@ pub struct EventPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct Summary {
     pub group_by: Vec<String>,
     /// Each group has `count` and one member per `group_by` dimension (an `actor` is
@@ -74,15 +73,86 @@ pub struct Summary {
     pub truncated: bool,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SummaryGroup {
-    pub count: u64,
-    /// One member per `group_by` dimension.
-    #[serde(flatten)]
-    pub dimensions: BTreeMap<String, Value>,
+impl From<&report::Summary> for Summary {
+    fn from(s: &report::Summary) -> Self {
+        Summary {
+            group_by: s.group_by.iter().map(|d| d.name().to_string()).collect(),
+            groups: s.groups.iter().map(SummaryGroup::from).collect(),
+            total: s.total,
+            truncated: s.truncated,
+        }
+    }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct SummaryGroup {
+    /// One member per `group_by` dimension.
+    #[serde(flatten)]
+    #[schema(value_type = BTreeMap<String, serde_json::Value>)]
+    pub dimensions: Dimensions,
+    pub count: u64,
+}
+
+impl From<&report::Group> for SummaryGroup {
+    fn from(g: &report::Group) -> Self {
+        SummaryGroup {
+            dimensions: Dimensions(
+                g.key
+                    .iter()
+                    .map(|(d, v)| (d.name(), DimensionValue::from(v)))
+                    .collect(),
+            ),
+            count: g.count,
+        }
+    }
+}
+
+/// A group's dimensions, sent as members named by the dimension, in `group_by` order.
+#[derive(Debug)]
+pub struct Dimensions(pub Vec<(&'static str, DimensionValue)>);
+
+impl Serialize for Dimensions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// One dimension's value: text, `null`, or (`actor`) an object.
+#[derive(Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum DimensionValue {
+    Text(Option<String>),
+    Actor(SummaryActor),
+}
+
+impl From<&report::DimValue> for DimensionValue {
+    fn from(v: &report::DimValue) -> Self {
+        match v {
+            report::DimValue::Null => DimensionValue::Text(None),
+            report::DimValue::Text(t) => DimensionValue::Text(Some(t.clone())),
+            report::DimValue::Actor(a) => DimensionValue::Actor(SummaryActor {
+                kind: a.kind.clone(),
+                id: a.id.clone(),
+                name: a.name.clone(),
+            }),
+        }
+    }
+}
+
+/// A group's `actor`: `id` is `null` for the system actor.
+#[derive(Debug, serde::Serialize)]
+pub struct SummaryActor {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Option<String>,
+    pub name: String,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct Histogram {
     pub interval: String,
     pub tz: String,
@@ -92,13 +162,37 @@ pub struct Histogram {
     pub total: u64,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+impl From<&report::Histogram> for Histogram {
+    fn from(h: &report::Histogram) -> Self {
+        Histogram {
+            interval: h.interval.name().to_string(),
+            tz: h.tz.iana_name().unwrap_or("UTC").to_string(),
+            stack: h.stack.map(|s| s.name().to_string()),
+            keys: h.keys.clone(),
+            buckets: h.buckets.iter().map(HistogramBucket::from).collect(),
+            total: h.total,
+        }
+    }
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub struct HistogramBucket {
     /// The bucket's local start with that moment's offset.
     pub start: String,
     pub label: String,
     pub total: u64,
     pub counts: BTreeMap<String, u64>,
+}
+
+impl From<&report::Bucket> for HistogramBucket {
+    fn from(b: &report::Bucket) -> Self {
+        HistogramBucket {
+            start: b.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            label: b.label.clone(),
+            total: b.total,
+            counts: b.counts.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +225,58 @@ mod tests {
                 "duplicates": 1,
                 "events": [{ "id": "a", "seq": 1 }, { "id": "b", "seq": 2, "duplicate": true }],
             })
+        );
+    }
+
+    #[test]
+    fn a_summary_group_names_its_dimensions_in_group_by_order_then_count() {
+        use crate::service::report::{Dim, DimValue, Group, GroupActor};
+        let summary = report::Summary {
+            group_by: vec![Dim::Verb, Dim::Actor, Dim::ViaType],
+            groups: vec![
+                Group {
+                    key: vec![
+                        (Dim::Verb, DimValue::Text("created".into())),
+                        (
+                            Dim::Actor,
+                            DimValue::Actor(GroupActor {
+                                kind: "system".into(),
+                                id: None,
+                                name: "System".into(),
+                            }),
+                        ),
+                        (Dim::ViaType, DimValue::Null),
+                    ],
+                    count: 3,
+                },
+                Group {
+                    key: vec![
+                        (Dim::Verb, DimValue::Null),
+                        (
+                            Dim::Actor,
+                            DimValue::Actor(GroupActor {
+                                kind: "user".into(),
+                                id: Some("u_1".into()),
+                                name: "Ana Lima".into(),
+                            }),
+                        ),
+                        (Dim::ViaType, DimValue::Text("rule".into())),
+                    ],
+                    count: 1,
+                },
+            ],
+            total: 4,
+            truncated: false,
+        };
+        let text = serde_json::to_string(&Summary::from(&summary)).expect("json");
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"group_by":["verb","actor","via_type"],"groups":["#,
+                r#"{"verb":"created","actor":{"type":"system","id":null,"name":"System"},"via_type":null,"count":3},"#,
+                r#"{"verb":null,"actor":{"type":"user","id":"u_1","name":"Ana Lima"},"via_type":"rule","count":1}"#,
+                r#"],"total":4,"truncated":false}"#
+            )
         );
     }
 }

@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 
 use crate::model::checkpoint::NoteVerifier;
 use crate::model::time::format_micros;
-use crate::service::RetentionSettings;
 use crate::service::integrity::{VerifyReport, b64};
+use crate::service::{ConsistencyAnswer, InclusionAnswer, RetentionSettings};
 use crate::store::{PurgeState, SigningKeyInfo, StoredCheckpoint};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,9 +92,6 @@ impl From<&[StoredCheckpoint]> for CheckpointList {
     }
 }
 
-// Built by the service today (`service/proofs.rs`, like the public keys and the retention
-// cut); the service is to return the proof and the handler this view once the proofs'
-// input is typed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InclusionProof {
     pub event_id: String,
@@ -105,12 +102,34 @@ pub struct InclusionProof {
     pub proof: Vec<String>,
 }
 
-// Built by the service today (`service/proofs.rs`), like `InclusionProof`.
+impl From<&InclusionAnswer> for InclusionProof {
+    fn from(a: &InclusionAnswer) -> Self {
+        InclusionProof {
+            event_id: a.event_id.clone(),
+            seq: a.seq,
+            leaf_index: a.leaf_index,
+            tree_size: a.tree_size,
+            leaf_hash: b64(&a.leaf_hash),
+            proof: a.proof.iter().map(b64).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsistencyProof {
     pub from: u64,
     pub to: u64,
     pub proof: Vec<String>,
+}
+
+impl From<&ConsistencyAnswer> for ConsistencyProof {
+    fn from(a: &ConsistencyAnswer) -> Self {
+        ConsistencyProof {
+            from: a.from,
+            to: a.to,
+            proof: a.proof.iter().map(b64).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

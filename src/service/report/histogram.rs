@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use jiff::Zoned;
+use jiff::tz::TimeZone;
 
 use super::{Interval, MAX_BUCKETS, count};
 use crate::model::time::now_micros;
@@ -14,13 +15,54 @@ use crate::service::requests::HistogramRequest;
 use crate::store::Store;
 
 /// The histogram: zero-filled buckets of `interval` in `tz`, optionally stacked.
+#[derive(Debug, Clone)]
+pub struct Histogram {
+    pub interval: Interval,
+    pub tz: TimeZone,
+    pub stack: Option<Stack>,
+    /// Every stack key of the answer (`events` without `stack`), sorted.
+    pub keys: Vec<String>,
+    /// In time order, from the bucket holding `from` (else the first with events) to the
+    /// one holding the end of the range.
+    pub buckets: Vec<Bucket>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bucket {
+    /// The bucket's local start.
+    pub start: Zoned,
+    pub label: String,
+    pub total: u64,
+    /// Only the stack keys present in this bucket.
+    pub counts: BTreeMap<String, u64>,
+}
+
+/// What a histogram's buckets are split by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stack {
+    Verb,
+    Category,
+    EntityType,
+}
+
+impl Stack {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stack::Verb => "verb",
+            Stack::Category => "category",
+            Stack::EntityType => "entity_type",
+        }
+    }
+}
+
 pub async fn histogram(
     store: &dyn Store,
     catalog: &Catalog,
     org: &Org,
     req: &HistogramRequest,
     f: &Filters,
-) -> Result<Value, ServiceError> {
+) -> Result<Histogram, ServiceError> {
     let interval = match req.interval.as_deref() {
         None => Interval::Day,
         Some(v) => Interval::parse(v).ok_or_else(|| {
@@ -29,7 +71,9 @@ pub async fn histogram(
     };
     let stack = match req.stack.as_deref() {
         None | Some("") => None,
-        Some(v @ ("verb" | "category" | "entity_type")) => Some(v.to_string()),
+        Some("verb") => Some(Stack::Verb),
+        Some("category") => Some(Stack::Category),
+        Some("entity_type") => Some(Stack::EntityType),
         Some(_) => {
             return Err(ServiceError::bad_param(
                 "stack",
@@ -42,11 +86,11 @@ pub async fn histogram(
     let mut keys: BTreeMap<String, u64> = BTreeMap::new();
     for ((bucket, action, _), n) in raw.groups {
         let Some(bucket) = bucket else { continue };
-        let key = match (&stack, action.as_deref().and_then(|a| catalog.action(a))) {
-            (Some(s), Some(a)) => match s.as_str() {
-                "verb" => a.verb.clone(),
-                "category" => a.category.clone(),
-                _ => a.entity_type.clone(),
+        let key = match (stack, action.as_deref().and_then(|a| catalog.action(a))) {
+            (Some(s), Some(a)) => match s {
+                Stack::Verb => a.verb.clone(),
+                Stack::Category => a.category.clone(),
+                Stack::EntityType => a.entity_type.clone(),
             },
             _ => String::from("events"),
         };
@@ -84,22 +128,23 @@ pub async fn histogram(
             let t = z.timestamp().as_microsecond();
             let counts = per_bucket.remove(&t).unwrap_or_default();
             let total: u64 = counts.values().sum();
-            buckets.push(json!({
-                "start": z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-                "label": interval.label(&z),
-                "total": total,
-                "counts": counts,
-            }));
-            z = interval.next(&z)?;
+            let next = interval.next(&z)?;
+            buckets.push(Bucket {
+                label: interval.label(&z),
+                start: z,
+                total,
+                counts,
+            });
+            z = next;
         }
     }
     let total: u64 = keys.values().sum();
-    Ok(json!({
-        "interval": match interval { Interval::Hour => "hour", Interval::Day => "day", Interval::Week => "week", Interval::Month => "month" },
-        "tz": tz.iana_name().unwrap_or("UTC"),
-        "stack": stack,
-        "keys": keys.keys().collect::<Vec<_>>(),
-        "buckets": buckets,
-        "total": total,
-    }))
+    Ok(Histogram {
+        interval,
+        tz: tz.clone(),
+        stack,
+        keys: keys.into_keys().collect(),
+        buckets,
+        total,
+    })
 }

@@ -14,8 +14,8 @@ use jiff::{Timestamp, ToSpan, Zoned};
 use super::ServiceError;
 
 pub use count::{CountKey, RawCounts, count};
-pub use histogram::histogram;
-pub use summary::{Group, Summary, parse_group_by, summary};
+pub use histogram::{Bucket, Histogram, Stack, histogram};
+pub use summary::{DimValue, Group, GroupActor, Summary, parse_group_by, summary};
 
 pub const DEFAULT_GROUPS: usize = 100;
 pub const MAX_GROUPS: usize = 10_000;
@@ -84,6 +84,15 @@ pub enum Interval {
 }
 
 impl Interval {
+    pub fn name(self) -> &'static str {
+        match self {
+            Interval::Hour => "hour",
+            Interval::Day => "day",
+            Interval::Week => "week",
+            Interval::Month => "month",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Interval> {
         match s {
             "hour" => Some(Interval::Hour),

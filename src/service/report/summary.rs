@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
-use serde_json::{Value, json};
 
 use super::{DEFAULT_GROUPS, Dim, MAX_GROUPS, count};
 use crate::model::{Catalog, Org};
@@ -48,9 +47,51 @@ pub fn parse_group_by(raw: Option<&str>) -> Result<Vec<Dim>, ServiceError> {
 /// One group of a summary, ready to print.
 #[derive(Debug, Clone)]
 pub struct Group {
-    /// (dimension, value) in the order asked for; the actor is an object.
-    pub key: Vec<(Dim, Value)>,
+    /// (dimension, value) in the order asked for.
+    pub key: Vec<(Dim, DimValue)>,
     pub count: u64,
+}
+
+/// A group's value for one dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DimValue {
+    /// No value: an action the catalog does not know (its category, entity type, verb), an
+    /// event without `via`, a count row without an actor.
+    Null,
+    /// The category, entity type, action, verb, `via` type, or a time bucket's label.
+    Text(String),
+    Actor(GroupActor),
+}
+
+/// The `actor` of a group: a system actor has no id and the name `System`; any other its
+/// id, named by the latest "Performed By" of that id for a user, else by the id itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupActor {
+    pub kind: String,
+    pub id: Option<String>,
+    pub name: String,
+}
+
+impl DimValue {
+    fn text(v: Option<&str>) -> DimValue {
+        v.map_or(DimValue::Null, |v| DimValue::Text(v.to_string()))
+    }
+
+    /// What groups are told apart and ties ordered by: the value's JSON text with members
+    /// in alphabetical order, as the answer was ordered when it was built as JSON here.
+    fn sort_text(&self) -> String {
+        let json = |s: &str| serde_json::Value::from(s).to_string();
+        match self {
+            DimValue::Null => "null".into(),
+            DimValue::Text(s) => json(s),
+            DimValue::Actor(a) => format!(
+                "{{\"id\":{},\"name\":{},\"type\":{}}}",
+                a.id.as_deref().map_or("null".into(), json),
+                json(&a.name),
+                json(&a.kind)
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -109,7 +150,7 @@ pub async fn summary(
         .into_iter()
         .collect();
 
-    type Keyed = (Vec<(Dim, Value)>, u64);
+    type Keyed = (Vec<(Dim, DimValue)>, u64);
     let mut grouped: BTreeMap<Vec<String>, Keyed> = BTreeMap::new();
     let mut labels: foldhash::HashMap<i64, String> = Default::default();
     let mut total = 0u64;
@@ -119,23 +160,26 @@ pub async fn summary(
         let mut key = Vec::with_capacity(dims.len());
         for d in &dims {
             let v = match d {
-                Dim::Category => json!(a.map(|a| a.category.as_str())),
-                Dim::EntityType => json!(a.map(|a| a.entity_type.as_str())),
-                Dim::Action => json!(action),
-                Dim::Verb => json!(a.map(|a| a.verb.as_str())),
+                Dim::Category => DimValue::text(a.map(|a| a.category.as_str())),
+                Dim::EntityType => DimValue::text(a.map(|a| a.entity_type.as_str())),
+                Dim::Action => DimValue::text(action.as_deref()),
+                Dim::Verb => DimValue::text(a.map(|a| a.verb.as_str())),
                 Dim::Actor => match &actor {
-                    Some((t, _, _)) if t == "system" => {
-                        json!({"type": "system", "id": null, "name": "System"})
-                    }
-                    Some((t, id, _)) => {
-                        let name = names.get(id).cloned().unwrap_or_else(|| id.clone());
-                        json!({"type": t, "id": id, "name": name})
-                    }
-                    None => Value::Null,
+                    Some((t, _, _)) if t == "system" => DimValue::Actor(GroupActor {
+                        kind: "system".into(),
+                        id: None,
+                        name: "System".into(),
+                    }),
+                    Some((t, id, _)) => DimValue::Actor(GroupActor {
+                        kind: t.clone(),
+                        id: Some(id.clone()),
+                        name: names.get(id).cloned().unwrap_or_else(|| id.clone()),
+                    }),
+                    None => DimValue::Null,
                 },
                 Dim::ViaType => match &actor {
-                    Some((_, _, v)) if !v.is_empty() => json!(v),
-                    _ => Value::Null,
+                    Some((_, _, v)) if !v.is_empty() => DimValue::Text(v.clone()),
+                    _ => DimValue::Null,
                 },
                 Dim::Hour | Dim::Day | Dim::Week | Dim::Month => {
                     let label = match (d.interval(), bucket) {
@@ -153,12 +197,12 @@ pub async fn summary(
                         },
                         _ => String::new(),
                     };
-                    json!(label)
+                    DimValue::Text(label)
                 }
             };
             key.push((*d, v));
         }
-        let sort_key: Vec<String> = key.iter().map(|(_, v)| v.to_string()).collect();
+        let sort_key: Vec<String> = key.iter().map(|(_, v)| v.sort_text()).collect();
         let entry = grouped.entry(sort_key).or_insert((key, 0));
         entry.1 += n;
     }
@@ -180,27 +224,4 @@ pub async fn summary(
         total,
         truncated,
     })
-}
-
-impl Summary {
-    pub fn to_json(&self) -> Value {
-        let groups: Vec<Value> = self
-            .groups
-            .iter()
-            .map(|g| {
-                let mut m = serde_json::Map::new();
-                for (d, v) in &g.key {
-                    m.insert(d.name().to_string(), v.clone());
-                }
-                m.insert("count".into(), json!(g.count));
-                Value::Object(m)
-            })
-            .collect();
-        json!({
-            "group_by": self.group_by.iter().map(|d| d.name()).collect::<Vec<_>>(),
-            "groups": groups,
-            "total": self.total,
-            "truncated": self.truncated,
-        })
-    }
 }
