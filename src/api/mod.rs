@@ -57,6 +57,7 @@ pub fn router(service: Service) -> Router {
             get(integrity::get_settings).put(integrity::put_settings),
         )
         .route("/v1/orgs", get(orgs::list).post(orgs::create))
+        .route("/v1/orgs/{slug}", axum::routing::patch(orgs::rename))
         .route(
             "/v1/orgs/{slug}/keys",
             get(orgs::list_keys).post(orgs::create_key),

@@ -53,6 +53,7 @@ use crate::service::query::ALL_CATEGORIES;
         super::integrity::put_settings,
         super::orgs::create,
         super::orgs::list,
+        super::orgs::rename,
         super::orgs::create_key,
         super::orgs::list_keys,
         super::orgs::revoke_key,

@@ -39,6 +39,24 @@ impl JsonRequest for CreateOrg {
 /// No other member.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct RenameOrg {
+    /// The new display name: 1–512 bytes, no control characters or bidirectional overrides.
+    #[schema(
+        min_length = 1,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
+    )]
+    pub name: String,
+}
+
+impl JsonRequest for RenameOrg {
+    const WHAT: &'static str = "the body";
+    const INVALID: &'static str = "invalid body";
+    const ROOT_FIELD: &'static str = "";
+}
+
+/// No other member.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateKey {
     #[schema(value_type = views::KeyScope)]
     pub scope: Scope,
@@ -88,6 +106,31 @@ pub async fn create(
 pub async fn list(State(service): State<Service>, Caller(p): Caller) -> ApiResult<Response> {
     let orgs = service.list_orgs(&p).await?;
     Ok(Json(OrgList::from(orgs.as_slice())).into_response())
+}
+
+/// Renames an organization (operator token, or the org's admin key); recorded in the org's
+/// log as `org.renamed` with the old and new names. The slug never changes.
+#[utoipa::path(
+    patch, path = "/v1/orgs/{slug}", tag = "orgs", operation_id = "renameOrg",
+    params(("slug" = String, Path, description = "The org's slug")),
+    request_body(content = RenameOrg, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The org as renamed", body = views::OrgView),
+        views::BadRequest, views::Unauthorized, views::Forbidden, views::NotFound,
+        views::PayloadTooLarge, views::Unavailable,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn rename(
+    State(service): State<Service>,
+    Caller(p): Caller,
+    params: Result<Path<Vec<String>>, PathRejection>,
+    uri: Uri,
+    body::Json(req): body::Json<RenameOrg>,
+) -> ApiResult<Response> {
+    let [slug] = <[String; 1]>::try_from(path_params(params, &uri, &[3])).unwrap_or_default();
+    let org = service.rename_org(&p, &slug, &req.name).await?;
+    Ok(Json(views::OrgView::from(&org)).into_response())
 }
 
 /// Path parameters; ones that do not decode to UTF-8 name nothing (404 after auth).

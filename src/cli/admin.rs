@@ -33,6 +33,19 @@ pub enum OrgCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Rename an organization (its display name; the slug stays). Recorded in the org's log
+    /// as org.renamed.
+    #[command(after_help = r#"Example:
+  auditlog org rename acme --name "Acme Customer Care""#)]
+    Rename {
+        /// The org's slug, e.g. acme.
+        slug: String,
+        /// The new display name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// List organizations: slug, name and when each was created.
     #[command(after_help = "Examples:\n  auditlog org list\n  auditlog org list --json")]
     List {
@@ -113,7 +126,11 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
         } => {
             let svc = db.service().await?;
             let created = svc
-                .create_org(&Principal::Operator, &slug, name.as_deref())
+                .create_org(
+                    &Principal::OperatorCommand("auditlog org create"),
+                    &slug,
+                    name.as_deref(),
+                )
                 .await?;
             if secret_only {
                 // the confirmation where a person sees it, the secret where a script takes it
@@ -133,6 +150,18 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 )?;
                 print_key(out, &created.admin_key)?;
             }
+        }
+        OrgCommand::Rename { slug, name, db } => {
+            let org = db
+                .service()
+                .await?
+                .rename_org(
+                    &Principal::OperatorCommand("auditlog org rename"),
+                    &slug,
+                    &name,
+                )
+                .await?;
+            writeln!(out, "renamed org {} to {}", org.slug, org.name)?;
         }
         OrgCommand::List { json, db } => {
             let orgs = db.service().await?.list_orgs(&Principal::Operator).await?;
@@ -159,7 +188,6 @@ pub async fn org(cmd: OrgCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
 }
 
 pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    let op = Principal::Operator;
     match cmd {
         KeyCommand::Create {
             target,
@@ -171,7 +199,12 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 .db
                 .service()
                 .await?
-                .create_key(&op, &target.org, scope, &name)
+                .create_key(
+                    &Principal::OperatorCommand("auditlog key create"),
+                    &target.org,
+                    scope,
+                    &name,
+                )
                 .await?;
             if json {
                 let v = views::CreatedKey::from(&created);
@@ -185,7 +218,7 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 .db
                 .service()
                 .await?
-                .list_keys(&op, &target.org)
+                .list_keys(&Principal::Operator, &target.org)
                 .await?;
             if json {
                 writeln!(
@@ -216,7 +249,11 @@ pub async fn key(cmd: KeyCommand, out: &mut impl Write) -> anyhow::Result<ExitCo
                 .db
                 .service()
                 .await?
-                .revoke_key(&op, &target.org, &key_id)
+                .revoke_key(
+                    &Principal::OperatorCommand("auditlog key revoke"),
+                    &target.org,
+                    &key_id,
+                )
                 .await?;
             writeln!(out, "revoked {key_id}")?;
         }

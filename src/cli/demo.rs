@@ -115,7 +115,11 @@ async fn seed(service: &Service, args: &DemoArgs) -> anyhow::Result<crate::model
         return Ok(org);
     }
     let created = service
-        .create_org(&op, "demo", Some("Acme Support"))
+        .create_org(
+            &Principal::OperatorCommand("auditlog demo"),
+            "demo",
+            Some("Acme Support"),
+        )
         .await?;
     let started = std::time::Instant::now();
     let values = generate(
@@ -169,7 +173,12 @@ async fn key(service: &Service, kept: Option<String>, scope: Scope) -> anyhow::R
     }
     let name = format!("demo {}", scope.as_str());
     let created = service
-        .create_key(&Principal::Operator, "demo", scope, &name)
+        .create_key(
+            &Principal::OperatorCommand("auditlog demo"),
+            "demo",
+            scope,
+            &name,
+        )
         .await?;
     Ok(created.secret)
 }

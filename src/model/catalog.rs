@@ -103,10 +103,12 @@ pub struct Action {
 
 impl Action {
     /// Whether only the service itself records this action, so that clients cannot send
-    /// it: every action on the log itself (entity type `audit_log`: its purges, and reads
-    /// of it) and every action of the `access` category (reads of the log).
+    /// it: every action on the log itself (entity type `audit_log`: its purges, settings,
+    /// and reads of it), every action of the `access` category (reads of the log) and of the
+    /// `admin` category (administration of the log: orgs, keys, settings, viewer tokens,
+    /// signing keys).
     pub fn service_only(&self) -> bool {
-        self.entity_type == "audit_log" || self.category == "access"
+        self.entity_type == "audit_log" || self.category == "access" || self.category == "admin"
     }
 }
 

@@ -167,7 +167,7 @@ impl Service {
             Principal::Key { key_id, org, .. } => (org, key_id, "api_key"),
             Principal::Viewer { key_id, org, .. } => (org, key_id, "viewer_token"),
             // the operator reads no events; nothing to record for an org
-            Principal::Operator => return,
+            Principal::Operator | Principal::OperatorCommand(_) => return,
             // the service's own writers read nothing
             Principal::System(_) => return,
         };
@@ -251,6 +251,8 @@ impl Service {
         let a = self.catalog.action(action).filter(|a| a.service_only())?;
         let when = if a.category == CATEGORY {
             " when the log is read"
+        } else if a.category == super::admin::CATEGORY {
+            " with the administrative change it records"
         } else if a.name == PURGED {
             " when retention deletes old events"
         } else {

@@ -20,8 +20,12 @@ pub enum Principal {
         org: Org,
         scope: Scope,
     },
-    /// The platform operator (manages orgs and keys, reads no events).
+    /// The platform operator (manages orgs and keys, reads no events), by its token.
     Operator,
+    /// The operator through a command of the CLI (`auditlog key revoke`, ...), which opens
+    /// the database directly: the same rights as [`Principal::Operator`]; the command is
+    /// named in the records of what it does (`service::admin`).
+    OperatorCommand(&'static str),
     /// A viewer token (`service::viewer`): reads its org's reports, limited to
     /// `categories` when set, until `expires_at` (Unix seconds).
     Viewer {
@@ -158,7 +162,7 @@ impl Service {
                     needed.as_str()
                 ),
             })),
-            Principal::Operator => Err(ServiceError::Forbidden(
+            Principal::Operator | Principal::OperatorCommand(_) => Err(ServiceError::Forbidden(
                 "the operator token manages orgs and keys; use an org API key for events".into(),
             )),
             Principal::Viewer { org, .. } if needed == Scope::Read => Ok(org),
@@ -175,7 +179,7 @@ impl Service {
 
     pub(super) fn require_operator(&self, p: &Principal) -> Result<(), ServiceError> {
         match p {
-            Principal::Operator => Ok(()),
+            Principal::Operator | Principal::OperatorCommand(_) => Ok(()),
             Principal::Key { .. } | Principal::Viewer { .. } | Principal::System(_) => Err(
                 ServiceError::Forbidden("only the operator token can manage organizations".into()),
             ),

@@ -8,9 +8,10 @@
 //! | `auth.rs` | `Principal` (and `SystemActor`, the service writing its own events), `authenticate`, the cache of verified keys, `org_for` (which org a principal may access with a scope), `require_operator` |
 //! | `ingest.rs` | `write_access` (the write scope, checked once, before a body is read), `ingest`, `ingest_values`: splitting a body into events, batch limits, validation, the append |
 //! | `reads.rs` | `list_events`, `summary`, `histogram`, `export` (each taking a typed request), `get_event` |
-//! | `orgs.rs` | orgs and their API keys: `create_org`, `list_orgs`, `find_org`, `create_key`, `list_keys`, `revoke_key` |
+//! | `orgs.rs` | orgs and their API keys: `create_org`, `rename_org`, `list_orgs`, `find_org`, `create_key`, `list_keys`, `revoke_key` |
 //! | `retention.rs` | `settings`, `put_settings`, `purge_org` (and `purge`, the operator's), the purge's `audit_log.purged` records, `purge_pass` |
 //! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`, `checkpoints`, `list_checkpoints`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
+//! | `admin.rs` | self-audit: the `admin` records of administrative acts (org created or renamed, key created or revoked, settings changed, viewer token minted, signing key rotated), written by `Store::administer` with the change |
 //! | `access.rs` | reads of the log recorded as `audit_log.viewed`/`exported`; the actions only the service writes |
 //! | `viewing.rs` | viewer tokens in the service: minting, authenticating, `whoami` |
 //! | `scope.rs` | what a viewer token may read: `scope_filters` (a typed request narrowed to the token's categories), `may_see`, `not_viewer` |
@@ -24,6 +25,7 @@
 //! viewer token format), `error.rs` (`ServiceError`).
 
 pub mod access;
+pub mod admin;
 mod auth;
 pub mod error;
 pub mod export;
@@ -347,8 +349,22 @@ impl Service {
     }
 
     /// Signs checkpoints with `signer` and registers its public key.
+    /// Signs checkpoints with `signer`. A key the store has not seen, started where other
+    /// keys were active, is a rotation: recorded as `signing_key.rotated` in every org.
     pub async fn with_signer(mut self, signer: integrity::Signer) -> Result<Service, ServiceError> {
-        self.store.register_signing_key(&signer.info()).await?;
+        let info = signer.info();
+        let known = self.store.signing_keys().await?;
+        let retired: Vec<String> = known
+            .iter()
+            .filter(|k| k.retired_at.is_none() && k.key_id != info.key_id)
+            .map(|k| k.key_id.clone())
+            .collect();
+        let is_new = known.iter().all(|k| k.key_id != info.key_id);
+        self.store.register_signing_key(&info).await?;
+        if is_new && !retired.is_empty() {
+            self.record_key_rotation(&info.key_id, &info.name, &retired)
+                .await?;
+        }
         self.signer = Some(signer);
         Ok(self)
     }

@@ -11,7 +11,9 @@ impl Service {
     pub(super) async fn managed_org(&self, p: &Principal, slug: &str) -> Result<Org, ServiceError> {
         let not_found = || ServiceError::NotFound(format!("no organization {slug:?}"));
         match p {
-            Principal::Operator => self.store.get_org(slug).await?.ok_or_else(not_found),
+            Principal::Operator | Principal::OperatorCommand(_) => {
+                self.store.get_org(slug).await?.ok_or_else(not_found)
+            }
             Principal::Key { org, scope, .. } if org.slug == slug => {
                 if *scope == Scope::Admin {
                     Ok(org.clone())
@@ -45,21 +47,65 @@ impl Service {
             details: Some(serde_json::json!({ "field": "slug" })),
         })?;
         let name = name.unwrap_or(slug);
-        if name.is_empty()
-            || name.len() > validate::MAX_NAME
-            || name.chars().any(validate::is_forbidden_char)
-        {
-            return Err(ServiceError::InvalidRequest {
-                message: format!(
-                    "name must be 1 to {} bytes without control characters",
-                    validate::MAX_NAME
-                ),
-                details: Some(serde_json::json!({ "field": "name" })),
-            });
+        check_org_name(name)?;
+        let generated = keys::generate().map_err(ServiceError::Internal)?;
+        let new = NewKey {
+            id: keys::new_key_id(),
+            scope: Scope::Admin,
+            name: "first admin key".into(),
+            prefix: generated.display_prefix,
+            secret_hash: generated.secret_hash,
+        };
+        let planned = KeyInfo {
+            id: new.id.clone(),
+            org: slug.to_string(),
+            scope: new.scope,
+            name: new.name.clone(),
+            prefix: new.prefix.clone(),
+            created_at: 0,
+            revoked_at: None,
+        };
+        // the org has no id yet: the actor is named without looking anything up
+        let by = self
+            .admin_actor(
+                p,
+                &Org {
+                    id: 0,
+                    slug: slug.to_string(),
+                    name: name.to_string(),
+                    created_at: 0,
+                },
+            )
+            .await;
+        let records = self.org_created_records(&by, slug, name, &planned)?;
+        let (org, info) = self.store.create_org(slug, name, new, records).await?;
+        Ok(CreatedOrg {
+            org,
+            admin_key: CreatedKey {
+                info,
+                secret: generated.secret,
+            },
+        })
+    }
+
+    /// Renames the org `slug` (the operator, or the org's admin key), recorded as
+    /// `org.renamed`. The same name again changes and records nothing.
+    pub async fn rename_org(
+        &self,
+        p: &Principal,
+        slug: &str,
+        name: &str,
+    ) -> Result<Org, ServiceError> {
+        let org = self.managed_org(p, slug).await?;
+        check_org_name(name)?;
+        if org.name != name {
+            let by = self.admin_actor(p, &org).await;
+            self.administer_rename(&by, &org, name).await?;
         }
-        let org = self.store.create_org(slug, name).await?;
-        let admin_key = self.new_key(&org, Scope::Admin, "first admin key").await?;
-        Ok(CreatedOrg { org, admin_key })
+        Ok(Org {
+            name: name.to_string(),
+            ..org
+        })
     }
 
     pub async fn list_orgs(&self, p: &Principal) -> Result<Vec<Org>, ServiceError> {
@@ -84,20 +130,12 @@ impl Service {
                 details: Some(serde_json::json!({ "field": "name" })),
             });
         }
-        self.new_key(&org, scope, name).await
-    }
-
-    async fn new_key(
-        &self,
-        org: &Org,
-        scope: Scope,
-        name: &str,
-    ) -> Result<CreatedKey, ServiceError> {
         let generated = keys::generate().map_err(ServiceError::Internal)?;
+        let by = self.admin_actor(p, &org).await;
         let info = self
-            .store
-            .create_key(
-                org,
+            .administer_new_key(
+                &by,
+                &org,
                 NewKey {
                     id: keys::new_key_id(),
                     scope,
@@ -125,13 +163,21 @@ impl Service {
         key_id: &str,
     ) -> Result<(), ServiceError> {
         let org = self.managed_org(p, slug).await?;
-        if self.store.revoke_key(&org, key_id).await? {
+        let not_found =
+            || ServiceError::NotFound(format!("no active key {key_id:?} in organization {slug:?}"));
+        let key = self
+            .store
+            .list_keys(&org)
+            .await?
+            .into_iter()
+            .find(|k| k.id == key_id && k.revoked_at.is_none())
+            .ok_or_else(not_found)?;
+        let by = self.admin_actor(p, &org).await;
+        if self.administer_revoke(&by, &org, &key).await? {
             self.auth_cache.forget_key(key_id);
             Ok(())
         } else {
-            Err(ServiceError::NotFound(format!(
-                "no active key {key_id:?} in organization {slug:?}"
-            )))
+            Err(not_found())
         }
     }
 
@@ -145,4 +191,21 @@ impl Service {
         self.require_operator(p)?;
         Ok(self.store.get_org(slug).await?)
     }
+}
+
+/// An org's display name: 1 to [`validate::MAX_NAME`] bytes without control characters.
+fn check_org_name(name: &str) -> Result<(), ServiceError> {
+    if name.is_empty()
+        || name.len() > validate::MAX_NAME
+        || name.chars().any(validate::is_forbidden_char)
+    {
+        return Err(ServiceError::InvalidRequest {
+            message: format!(
+                "name must be 1 to {} bytes without control characters",
+                validate::MAX_NAME
+            ),
+            details: Some(serde_json::json!({ "field": "name" })),
+        });
+    }
+    Ok(())
 }

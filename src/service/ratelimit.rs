@@ -117,7 +117,9 @@ impl Service {
         let key_id = match p {
             Principal::Key { key_id, .. } | Principal::Viewer { key_id, .. } => key_id,
             // the service's own writers come from no request
-            Principal::Operator | Principal::System(_) => return Ok(()),
+            Principal::Operator | Principal::OperatorCommand(_) | Principal::System(_) => {
+                return Ok(());
+            }
         };
         match self.rate_limiters.check(budget, key_id) {
             None => Ok(()),

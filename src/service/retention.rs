@@ -55,15 +55,26 @@ impl Service {
                 details: Some(serde_json::json!({ "field": "retention_days" })),
             });
         }
-        self.store
-            .put_settings(
-                org,
-                crate::store::OrgSettings {
-                    retention_days: put.retention_days,
-                    legal_hold: put.legal_hold,
-                },
-            )
-            .await?;
+        let new = crate::store::OrgSettings {
+            retention_days: put.retention_days,
+            legal_hold: put.legal_hold,
+        };
+        let by = self.admin_actor(p, org).await;
+        // compare and set: the record names the values replaced; should another request
+        // change them in between, read them again
+        let mut applied = false;
+        for _ in 0..5 {
+            let old = self.store.settings(org).await?;
+            if self.administer_settings(&by, org, old, new).await? {
+                applied = true;
+                break;
+            }
+        }
+        if !applied {
+            return Err(ServiceError::Unavailable(
+                "the settings kept changing while this request was applied; retry".into(),
+            ));
+        }
         self.settings(p).await
     }
 

@@ -78,8 +78,15 @@ impl Service {
                     ));
                 }
                 if let Some(c) = list.iter().find(|c| !self.catalog.has_category(c)) {
+                    let known: Vec<&str> = self
+                        .catalog
+                        .categories
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect();
                     return Err(bad_field(format!(
-                        "unknown category {c:?}; use configuration, activity, security or compliance"
+                        "unknown category {c:?}; use one of {}",
+                        known.join(", ")
                     )));
                 }
                 // catalog order, each once
@@ -100,8 +107,12 @@ impl Service {
             exp,
             kid: key_id.to_string(),
         };
+        let token = secret.mint(&claims);
+        let by = self.admin_actor(p, org).await;
+        self.record_token_minted(&by, org, &token, key_id, &categories, ttl, exp)
+            .await?;
         Ok(MintedToken {
-            token: secret.mint(&claims),
+            token,
             org: org.clone(),
             categories,
             expires_at: exp,
@@ -175,7 +186,7 @@ impl Service {
                 categories: categories.clone(),
                 expires_at: Some(*expires_at),
             }),
-            Principal::Operator => Err(ServiceError::Forbidden(
+            Principal::Operator | Principal::OperatorCommand(_) => Err(ServiceError::Forbidden(
                 "the operator token has no org; use an org API key or a viewer token".into(),
             )),
             Principal::System(actor) => Err(ServiceError::Forbidden(format!(

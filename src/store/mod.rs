@@ -409,16 +409,61 @@ pub struct EventRow {
     pub body: String,
 }
 
+/// An administrative change to one org, made by [`Store::administer`] in one transaction
+/// with the events that record it.
+#[derive(Debug, Clone)]
+pub enum AdminChange {
+    /// A new API key.
+    CreateKey(NewKey),
+    /// Revokes the org's active key `key_id`; [`Administered::Unchanged`] when the org has
+    /// no such active key.
+    RevokeKey { key_id: String },
+    /// Replaces the settings, if they are still `expected` (the values the records name as
+    /// the old ones); [`Administered::Unchanged`] when they changed meanwhile.
+    PutSettings {
+        expected: OrgSettings,
+        new: OrgSettings,
+    },
+    /// Renames the org; [`Administered::Unchanged`] when the name is already `name`.
+    Rename { name: String },
+    /// Nothing but the records (an act whose only trace is its record: a viewer token
+    /// minted, a signing key rotated).
+    Record,
+}
+
+/// What [`Store::administer`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Administered {
+    /// The change and its records were committed; the key, for [`AdminChange::CreateKey`].
+    Done { key: Option<KeyInfo> },
+    /// The change's condition did not hold: nothing was written, records included.
+    Unchanged,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    async fn create_org(&self, slug: &str, name: &str) -> StoreResult<Org>;
+    /// Creates an org with its first key, and appends `records` (the events that record
+    /// both) as its first events, in one transaction.
+    async fn create_org(
+        &self,
+        slug: &str,
+        name: &str,
+        first_key: NewKey,
+        records: Vec<PreparedEvent>,
+    ) -> StoreResult<(Org, KeyInfo)>;
     async fn get_org(&self, slug: &str) -> StoreResult<Option<Org>>;
     async fn list_orgs(&self) -> StoreResult<Vec<Org>>;
 
-    async fn create_key(&self, org: &Org, key: NewKey) -> StoreResult<KeyInfo>;
     async fn list_keys(&self, org: &Org) -> StoreResult<Vec<KeyInfo>>;
-    /// Marks a key revoked. `Ok(false)` when the org has no such key (or it was revoked already).
-    async fn revoke_key(&self, org: &Org, key_id: &str) -> StoreResult<bool>;
+    /// Makes `change` and appends `records` in one transaction: both are committed or
+    /// neither. The service passes the events that record the change (`service::admin`),
+    /// so that no administrative change is stored without its trace in the org's log.
+    async fn administer(
+        &self,
+        org: &Org,
+        change: AdminChange,
+        records: Vec<PreparedEvent>,
+    ) -> StoreResult<Administered>;
     async fn find_key(&self, secret_hash: &[u8; 32]) -> StoreResult<Option<KeyRecord>>;
 
     /// Appends events to one org atomically: either every event is stored (or recognised as
@@ -471,7 +516,6 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<VerifyRow>>;
 
     async fn settings(&self, org: &Org) -> StoreResult<OrgSettings>;
-    async fn put_settings(&self, org: &Org, s: OrgSettings) -> StoreResult<()>;
     async fn purge_state(&self, org: &Org) -> StoreResult<Option<PurgeState>>;
     /// Root of the tree of `size` leaves from stored nodes (for checkpoints older than a cut).
     async fn root_at(&self, org: &Org, size: u64) -> StoreResult<Hash>;

@@ -35,25 +35,25 @@ fn by(actor_id: &str, name: &str, at: i64) -> auditlog::model::chain::PreparedEv
 
 pub(crate) async fn settings_start_empty_and_round_trip_per_org(s: Arc<dyn Store>) {
     s.ready().await.unwrap();
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("beta", "Beta").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "beta", "Beta").await;
     assert_eq!(s.settings(&a).await.unwrap(), OrgSettings::default());
     let held = OrgSettings {
         retention_days: Some(30),
         legal_hold: true,
     };
-    s.put_settings(&a, held).await.unwrap();
+    crate::put_settings(&*s, &a, held).await.unwrap();
     assert_eq!(s.settings(&a).await.unwrap(), held);
     assert_eq!(s.settings(&b).await.unwrap(), OrgSettings::default());
-    s.put_settings(&a, OrgSettings::default()).await.unwrap();
+    crate::put_settings(&*s, &a, OrgSettings::default()).await.unwrap();
     assert_eq!(s.settings(&a).await.unwrap(), OrgSettings::default());
     // nothing purged yet: no cut
     assert_eq!(s.purge_state(&a).await.unwrap(), None);
 }
 
 pub(crate) async fn actor_names_are_the_latest_by_occurred_at(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("beta", "Beta").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "beta", "Beta").await;
     s.append(
         &a,
         vec![by("u_1", "Ana", T0 + 10), by("u_1", "Ana Lopez", T0 + 20)],
@@ -85,8 +85,8 @@ pub(crate) async fn actor_names_are_the_latest_by_occurred_at(s: Arc<dyn Store>)
 }
 
 pub(crate) async fn the_tree_proofs_signing_keys_and_checkpoints(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("beta", "Beta").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "beta", "Beta").await;
     let events = (0..37)
         .map(|n| ev(None, "ticket.created", n, T0 + n))
         .collect();
@@ -152,8 +152,8 @@ pub(crate) async fn the_tree_proofs_signing_keys_and_checkpoints(s: Arc<dyn Stor
 }
 
 pub(crate) async fn verify_rows_carry_the_columns_their_bodies_hold(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("beta", "Beta").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "beta", "Beta").await;
     let events: Vec<_> = (0..12)
         .map(|n| ev(Some(&format!("e{n}")), "rule.updated", n, T0 + n * 1000))
         .collect();

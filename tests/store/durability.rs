@@ -40,7 +40,7 @@ async fn sqlite_refuses_a_database_it_cannot_make_durable_unless_told_otherwise(
 
     // opted out: it starts and works, in rollback-journal mode
     let store = SqliteStore::open_with(path, true).unwrap();
-    let org = store.create_org("acme", "Acme").await.unwrap();
+    let org = crate::new_org(&store, "acme", "Acme").await;
     assert_eq!(store.get_org("acme").await.unwrap().unwrap().id, org.id);
     drop(store);
     let check = Connection::open(&file).unwrap();

@@ -19,7 +19,11 @@ use auditlog::model::Scope;
 use auditlog::model::chain::{PreparedEvent, verify_chain};
 use auditlog::service::FieldError;
 use auditlog::service::validate::prepare;
-use auditlog::store::{EventQuery, NewKey, Order, Store, StoreError};
+use auditlog::model::Org;
+use auditlog::store::{
+    AdminChange, Administered, EventQuery, NewKey, Order, OrgSettings, Store, StoreError,
+    StoreResult,
+};
 use serde_json::json;
 
 struct Backend {
@@ -108,6 +112,7 @@ macro_rules! store_tests {
 store_tests!(
     store: [
         orgs_and_keys,
+        administration_commits_with_its_records,
         append_assigns_gapless_seq_per_org,
         duplicate_and_conflict,
         a_failing_request_does_not_affect_others_in_the_same_group,
@@ -160,43 +165,231 @@ pub(crate) fn ev(id: Option<&str>, action: &str, n: i64, at: i64) -> PreparedEve
 
 pub(crate) const T0: i64 = 1_760_000_000_000_000;
 
+/// A key of `org` with `secret_hash` all `byte`.
+fn test_key(id: &str, scope: Scope, byte: u8) -> NewKey {
+    NewKey {
+        id: id.into(),
+        scope,
+        name: format!("{} key", scope.as_str()),
+        prefix: "alk_1234".into(),
+        secret_hash: [byte; 32],
+    }
+}
+
+/// A fresh org with its first admin key (`key_<slug>`) and no records, so that the suite's
+/// events start at seq 1. (The service always passes the records of what it does; the
+/// store only makes both one transaction.)
+pub(crate) async fn new_org(s: &dyn Store, slug: &str, name: &str) -> Org {
+    let byte = slug.bytes().fold(0x5a_u8, |h, b| h.rotate_left(3) ^ b);
+    let (org, key) = s
+        .create_org(
+            slug,
+            name,
+            test_key(&format!("key_{slug}"), Scope::Admin, byte),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(key.scope, Scope::Admin);
+    org
+}
+
+/// Replaces the org's settings (with no record).
+pub(crate) async fn put_settings(s: &dyn Store, org: &Org, new: OrgSettings) -> StoreResult<()> {
+    let expected = s.settings(org).await?;
+    match s
+        .administer(org, AdminChange::PutSettings { expected, new }, vec![])
+        .await?
+    {
+        Administered::Done { .. } => Ok(()),
+        Administered::Unchanged => Err(StoreError::Internal("settings changed meanwhile".into())),
+    }
+}
+
 async fn orgs_and_keys(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
+    let a = new_org(&*s, "acme", "Acme").await;
     assert!(matches!(
-        s.create_org("acme", "again").await,
+        s.create_org("acme", "again", test_key("key_2", Scope::Admin, 9), vec![])
+            .await,
         Err(StoreError::AlreadyExists(_))
     ));
     assert_eq!(s.get_org("acme").await.unwrap(), Some(a.clone()));
     assert_eq!(s.get_org("nope").await.unwrap(), None);
-    let key = NewKey {
-        id: "key_1".into(),
-        scope: Scope::Read,
-        name: "r".into(),
-        prefix: "alk_1234".into(),
-        secret_hash: [3; 32],
+    let created = s
+        .administer(
+            &a,
+            AdminChange::CreateKey(test_key("key_1", Scope::Read, 3)),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let Administered::Done { key: Some(info) } = created else {
+        panic!("no key: {created:?}");
     };
-    s.create_key(&a, key).await.unwrap();
+    assert_eq!((info.id.as_str(), info.scope), ("key_1", Scope::Read));
     let found = s.find_key(&[3; 32]).await.unwrap().unwrap();
     assert_eq!(
         (found.key_id.as_str(), found.scope, found.revoked),
         ("key_1", Scope::Read, false)
     );
     assert_eq!(found.org, a);
-    let b = s.create_org("globex", "Globex").await.unwrap();
-    assert!(
-        !s.revoke_key(&b, "key_1").await.unwrap(),
+    let b = new_org(&*s, "globex", "Globex").await;
+    let revoke = || AdminChange::RevokeKey {
+        key_id: "key_1".into(),
+    };
+    assert_eq!(
+        s.administer(&b, revoke(), vec![]).await.unwrap(),
+        Administered::Unchanged,
         "another org cannot revoke it"
     );
-    assert!(s.revoke_key(&a, "key_1").await.unwrap());
+    assert!(matches!(
+        s.administer(&a, revoke(), vec![]).await.unwrap(),
+        Administered::Done { key: None }
+    ));
     assert!(s.find_key(&[3; 32]).await.unwrap().unwrap().revoked);
-    assert_eq!(s.list_keys(&a).await.unwrap().len(), 1);
-    assert!(s.list_keys(&b).await.unwrap().is_empty());
+    assert_eq!(
+        s.administer(&a, revoke(), vec![]).await.unwrap(),
+        Administered::Unchanged,
+        "revoked already"
+    );
+    // the first admin key and key_1
+    assert_eq!(s.list_keys(&a).await.unwrap().len(), 2);
+    let b_keys = s.list_keys(&b).await.unwrap();
+    assert_eq!(b_keys.len(), 1);
+    assert_eq!(b_keys[0].id, "key_globex");
     assert_eq!(s.list_orgs().await.unwrap().len(), 2);
 }
 
+/// Each administrative change commits with its records, and a change whose condition
+/// fails writes neither; a record that cannot be appended takes its change back.
+async fn administration_commits_with_its_records(s: Arc<dyn Store>) {
+    let record = |action: &str, n: i64| ev(None, action, n, T0 + n);
+    let (a, _) = s
+        .create_org(
+            "acme",
+            "Acme",
+            test_key("key_a", Scope::Admin, 1),
+            vec![record("org.created", 1), record("api_key.created", 2)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.tree_head(&a).await.unwrap().0, 2, "the org starts with its records");
+    let size = || async { s.tree_head(&a).await.unwrap().0 };
+    // created with its record
+    let done = s
+        .administer(
+            &a,
+            AdminChange::CreateKey(test_key("key_b", Scope::Write, 2)),
+            vec![record("api_key.created", 3)],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(done, Administered::Done { key: Some(_) }));
+    assert_eq!(size().await, 3);
+    // settings: compare and set
+    let held = OrgSettings {
+        retention_days: Some(7),
+        legal_hold: true,
+    };
+    let stale = s
+        .administer(
+            &a,
+            AdminChange::PutSettings {
+                expected: held,
+                new: OrgSettings::default(),
+            },
+            vec![record("audit_log.settings_updated", 4)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stale, Administered::Unchanged);
+    assert_eq!(size().await, 3, "an unchanged change records nothing");
+    let put = s
+        .administer(
+            &a,
+            AdminChange::PutSettings {
+                expected: OrgSettings::default(),
+                new: held,
+            },
+            vec![record("audit_log.settings_updated", 5)],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(put, Administered::Done { .. }));
+    assert_eq!(s.settings(&a).await.unwrap(), held);
+    assert_eq!(size().await, 4);
+    // renamed, once
+    let rename = || AdminChange::Rename {
+        name: "Acme Care".into(),
+    };
+    assert!(matches!(
+        s.administer(&a, rename(), vec![record("org.renamed", 6)])
+            .await
+            .unwrap(),
+        Administered::Done { .. }
+    ));
+    assert_eq!(s.get_org("acme").await.unwrap().unwrap().name, "Acme Care");
+    assert_eq!(
+        s.administer(&a, rename(), vec![record("org.renamed", 7)])
+            .await
+            .unwrap(),
+        Administered::Unchanged
+    );
+    // a record only
+    s.administer(&a, AdminChange::Record, vec![record("viewer_token.created", 8)])
+        .await
+        .unwrap();
+    assert_eq!(size().await, 6);
+    // a record that cannot be stored (its id was used for other content) takes the change
+    // back with it
+    let mut first = ev(Some("ev_fixed"), "rule.created", 9, T0);
+    first.id_generated = false;
+    s.append(&a, vec![first]).await.unwrap();
+    let mut clash = ev(Some("ev_fixed"), "api_key.revoked", 10, T0 + 10);
+    clash.id_generated = false;
+    let r = s
+        .administer(
+            &a,
+            AdminChange::RevokeKey {
+                key_id: "key_b".into(),
+            },
+            vec![clash],
+        )
+        .await;
+    assert!(matches!(r, Err(StoreError::IdConflict { .. })), "{r:?}");
+    assert!(
+        !s.find_key(&[2; 32]).await.unwrap().unwrap().revoked,
+        "the revocation was rolled back with its record"
+    );
+    assert_eq!(size().await, 7);
+    // the chain holds every record, in order
+    let bodies = s.events_by_seq(&a, 1, 100).await.unwrap();
+    let actions: Vec<String> = bodies
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "org.created",
+            "api_key.created",
+            "api_key.created",
+            "audit_log.settings_updated",
+            "org.renamed",
+            "viewer_token.created",
+            "rule.created"
+        ]
+    );
+}
+
 async fn append_assigns_gapless_seq_per_org(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("globex", "Globex").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "globex", "Globex").await;
     for round in 0..3 {
         let got = s
             .append(
@@ -224,7 +417,7 @@ async fn append_assigns_gapless_seq_per_org(s: Arc<dyn Store>) {
 }
 
 async fn duplicate_and_conflict(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
     let first = s
         .append(&a, vec![ev(Some("e1"), "rule.created", 1, T0)])
         .await
@@ -269,7 +462,7 @@ async fn duplicate_and_conflict(s: Arc<dyn Store>) {
 }
 
 async fn a_failing_request_does_not_affect_others_in_the_same_group(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
     s.append(&a, vec![ev(Some("taken"), "rule.created", 1, T0)])
         .await
         .unwrap();
@@ -308,8 +501,8 @@ async fn a_failing_request_does_not_affect_others_in_the_same_group(s: Arc<dyn S
 }
 
 async fn keyset_query_in_both_orders(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("globex", "Globex").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "globex", "Globex").await;
     // times repeat so that ties are broken by seq
     let events: Vec<_> = (0..30)
         .map(|n| {
@@ -378,7 +571,7 @@ async fn keyset_query_in_both_orders(s: Arc<dyn Store>) {
 /// Rollups and events must agree for every aligned range and grouping.
 async fn rollups_agree_with_the_events(s: Arc<dyn Store>) {
     use auditlog::store::{CountQuery, CountSource, DAY_MICROS};
-    let a = s.create_org("acme", "Acme").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
     let actions = [
         "ticket.closed",
         "ticket.created",

@@ -65,7 +65,7 @@ pub(crate) async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind)
         return;
     };
     let store: Arc<dyn Store> = fx.open().await;
-    let org = store.create_org("acme", "Acme").await.unwrap();
+    let org = crate::new_org(&*store, "acme", "Acme").await;
     let signer = Signer::new("auditlog", [5; 32]);
     store.register_signing_key(&signer.info()).await.unwrap();
     let actions = ["ticket.closed", "rule.updated", "user.logged_in"];
@@ -83,9 +83,7 @@ pub(crate) async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind)
     let (_, root300) = checkpoint(&store, &org, &signer).await;
 
     // a legal hold stops the purge
-    store
-        .put_settings(
-            &org,
+    crate::put_settings(&*store, &org,
             OrgSettings {
                 retention_days: Some(1),
                 legal_hold: true,
@@ -101,9 +99,7 @@ pub(crate) async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind)
             .events,
         0
     );
-    store
-        .put_settings(
-            &org,
+    crate::put_settings(&*store, &org,
             OrgSettings {
                 retention_days: Some(1),
                 legal_hold: false,
@@ -199,7 +195,7 @@ pub(crate) async fn nothing_but_the_purge_may_delete(kind: Kind) {
         return;
     };
     let store = fx.open().await;
-    let org = store.create_org("acme", "Acme").await.unwrap();
+    let org = crate::new_org(&*store, "acme", "Acme").await;
     store
         .append(&org, vec![ev(None, "rule.created", 1, T0)])
         .await

@@ -19,8 +19,8 @@ async fn a_query_without_its_org_sees_nothing_and_one_org_cannot_touch_another()
         return;
     };
     let store = fx.open().await;
-    let acme = store.create_org("acme", "Acme").await.unwrap();
-    let globex = store.create_org("globex", "Globex").await.unwrap();
+    let acme = crate::new_org(&*store, "acme", "Acme").await;
+    let globex = crate::new_org(&*store, "globex", "Globex").await;
     store
         .append(
             &acme,

@@ -142,7 +142,7 @@ async fn tamper(db: &Raw, kind: u8, m: u64, n: u64, cps: &[u64]) -> u64 {
 
 async fn build(fx: &Fixture, n: u64, checkpoint_at: u64) -> (Arc<dyn Store>, Org) {
     let store = fx.open().await;
-    let org = store.create_org("acme", "Acme").await.unwrap();
+    let org = crate::new_org(&*store, "acme", "Acme").await;
     let signer = Signer::new("auditlog", [3; 32]);
     store.register_signing_key(&signer.info()).await.unwrap();
     let events: Vec<_> = (0..n as i64)

@@ -257,7 +257,17 @@ pub(super) fn decide<'g>(
     recorded_at: i64,
 ) -> Decided<'g> {
     let requests: Vec<&'g [PreparedEvent]> = group.iter().map(|p| p.events.as_slice()).collect();
-    let d = ledger::decide(&requests, base, stored, recorded_at);
+    decide_requests(&requests, base, stored, recorded_at)
+}
+
+/// [`decide`] for requests given as slices of events.
+pub(super) fn decide_requests<'g>(
+    requests: &[&'g [PreparedEvent]],
+    base: &Head,
+    stored: &ledger::Stored,
+    recorded_at: i64,
+) -> Decided<'g> {
+    let d = ledger::decide(requests, base, stored, recorded_at);
     let mut nodes: (Vec<i64>, Vec<i64>, Vec<Vec<u8>>) = Default::default();
     for n in &d.nodes {
         nodes.0.push(i64::from(n.level));
@@ -279,7 +289,7 @@ impl Decided<'_> {
     /// Writes the group's rows and moves the head, inside the caller's transaction. All
     /// independent: pipelined on the connection, one round trip for the lot (two with the
     /// packed actor counts, which are read and merged).
-    async fn write<C: GenericClient>(
+    pub(super) async fn write<C: GenericClient>(
         &self,
         tx: &C,
         org_id: i64,
@@ -453,7 +463,7 @@ pub(super) fn head_moved(e: &tokio_postgres::Error) -> bool {
 pub(super) const HEAD_MOVED: &str = "AL001";
 
 impl Inner {
-    fn sealer(&self, org_id: i64) -> Arc<tokio::sync::Mutex<Sealer>> {
+    pub(super) fn sealer(&self, org_id: i64) -> Arc<tokio::sync::Mutex<Sealer>> {
         let mut sealers = self.sealers.lock().unwrap_or_else(|p| p.into_inner());
         if sealers.len() >= MAX_SEALERS && !sealers.contains_key(&org_id) {
             sealers.retain(|_, s| Arc::strong_count(s) > 1);

@@ -21,6 +21,7 @@
 //! foreign key or sequence: the per-org tables can be distributed by `org_id` on Citus
 //! (docs/scaling.md).
 
+mod admin;
 mod append;
 mod purge;
 mod queries;
@@ -46,9 +47,9 @@ use tokio_postgres::types::ToSql;
 use super::ledger::{self, Deltas, FastMap, Head, STORED_LEVEL};
 use super::sql;
 use super::{
-    Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord, NewKey,
-    OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult,
-    StoredCheckpoint, VerifyRow,
+    AdminChange, Administered, Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow,
+    KeyRecord, NewKey, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
+    StoreResult, StoredCheckpoint, VerifyRow,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
@@ -162,50 +163,14 @@ fn row_to_event(r: &tokio_postgres::Row) -> EventRow {
 
 #[async_trait]
 impl Store for PostgresStore {
-    async fn create_org(&self, slug: &str, name: &str) -> StoreResult<Org> {
-        let mut client = self.client().await?;
-        let created_at = now_micros();
-        // random ids: no sequence shared by nodes (or by the shards of a distributed database)
-        for _ in 0..8 {
-            let mut b = [0u8; 8];
-            getrandom::fill(&mut b).map_err(|e| StoreError::Internal(e.to_string()))?;
-            let id = (u64::from_le_bytes(b) >> 24) as i64 + 1;
-            let tx = client.transaction().await?;
-            let res = tx
-                .execute(
-                    "INSERT INTO orgs (id, slug, name, created_at) VALUES ($1, $2, $3, $4)",
-                    &[&id, &slug, &name, &created_at],
-                )
-                .await;
-            match res {
-                Ok(_) => {}
-                Err(e) if is_unique_violation(&e) => {
-                    let taken = e
-                        .as_db_error()
-                        .and_then(|d| d.constraint())
-                        .is_some_and(|c| c.contains("slug"));
-                    if taken {
-                        return Err(StoreError::AlreadyExists(format!("org {slug}")));
-                    }
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
-            }
-            set_org(&tx, id).await?;
-            tx.execute(
-                "INSERT INTO org_heads (org_id, seq, hash, peaks) VALUES ($1, 0, $2, ''::BYTEA)",
-                &[&id, &ZERO_HASH.as_slice()],
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(Org {
-                id,
-                slug: slug.to_string(),
-                name: name.to_string(),
-                created_at,
-            });
-        }
-        Err(StoreError::Internal("could not pick a free org id".into()))
+    async fn create_org(
+        &self,
+        slug: &str,
+        name: &str,
+        first_key: NewKey,
+        records: Vec<PreparedEvent>,
+    ) -> StoreResult<(Org, KeyInfo)> {
+        self.create_org_with(slug, name, first_key, records).await
     }
 
     async fn get_org(&self, slug: &str) -> StoreResult<Option<Org>> {
@@ -229,41 +194,6 @@ impl Store for PostgresStore {
             )
             .await?;
         Ok(rows.iter().map(org_from_row).collect())
-    }
-
-    async fn create_key(&self, org: &Org, key: NewKey) -> StoreResult<KeyInfo> {
-        let c = self.client().await?;
-        let created_at = now_micros();
-        c.execute(
-            "INSERT INTO api_keys (id, org_id, scope, name, prefix, secret_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &key.id,
-                &org.id,
-                &key.scope.as_str(),
-                &key.name,
-                &key.prefix,
-                &key.secret_hash.as_slice(),
-                &created_at,
-            ],
-        )
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::AlreadyExists(format!("key {}", key.id))
-            } else {
-                e.into()
-            }
-        })?;
-        Ok(KeyInfo {
-            id: key.id,
-            org: org.slug.clone(),
-            scope: key.scope,
-            name: key.name,
-            prefix: key.prefix,
-            created_at,
-            revoked_at: None,
-        })
     }
 
     async fn list_keys(&self, org: &Org) -> StoreResult<Vec<KeyInfo>> {
@@ -292,16 +222,13 @@ impl Store for PostgresStore {
             .collect())
     }
 
-    async fn revoke_key(&self, org: &Org, key_id: &str) -> StoreResult<bool> {
-        let c = self.client().await?;
-        let n = c
-            .execute(
-                "UPDATE api_keys SET revoked_at = $1
-                 WHERE org_id = $2 AND id = $3 AND revoked_at IS NULL",
-                &[&now_micros(), &org.id, &key_id],
-            )
-            .await?;
-        Ok(n == 1)
+    async fn administer(
+        &self,
+        org: &Org,
+        change: AdminChange,
+        records: Vec<PreparedEvent>,
+    ) -> StoreResult<Administered> {
+        self.administer_with(org, change, records).await
     }
 
     async fn find_key(&self, secret_hash: &[u8; 32]) -> StoreResult<Option<KeyRecord>> {
@@ -628,35 +555,7 @@ impl Store for PostgresStore {
     async fn settings(&self, org: &Org) -> StoreResult<OrgSettings> {
         let mut client = self.client().await?;
         let c = org_tx(&mut client, org.id).await?;
-        let row = c
-            .query_opt(
-                &c.prepare_cached(
-                    "SELECT retention_days, legal_hold FROM org_settings WHERE org_id = $1",
-                )
-                .await?,
-                &[&org.id],
-            )
-            .await?;
-        Ok(row.map_or(OrgSettings::default(), |r| OrgSettings {
-            retention_days: r
-                .get::<_, Option<i64>>(0)
-                .map(|d| d.clamp(0, u32::MAX as i64) as u32),
-            legal_hold: r.get(1),
-        }))
-    }
-
-    async fn put_settings(&self, org: &Org, st: OrgSettings) -> StoreResult<()> {
-        let mut client = self.client().await?;
-        let c = org_tx(&mut client, org.id).await?;
-        c.execute(
-            "INSERT INTO org_settings (org_id, retention_days, legal_hold) VALUES ($1, $2, $3)
-             ON CONFLICT (org_id) DO UPDATE SET retention_days = excluded.retention_days,
-                 legal_hold = excluded.legal_hold",
-            &[&org.id, &st.retention_days.map(i64::from), &st.legal_hold],
-        )
-        .await?;
-        c.commit().await?;
-        Ok(())
+        admin::read_settings(&c, org.id, false).await
     }
 
     async fn purge_state(&self, org: &Org) -> StoreResult<Option<PurgeState>> {

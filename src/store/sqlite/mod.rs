@@ -10,6 +10,7 @@
 //! Events are keyed by `pk = (org_id << 40) | seq`: the rowid is the per-org sequence, so the
 //! table needs no separate `(org_id, seq)` index and each org's events are stored in seq order.
 
+mod admin;
 mod purge;
 mod queries;
 mod schema;
@@ -37,9 +38,9 @@ use tokio::sync::{Semaphore, oneshot};
 use super::ledger::{self, Deltas, Head, STORED_LEVEL};
 use super::sql;
 use super::{
-    ActorActionTally, Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord,
-    NewKey, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult,
-    StoredCheckpoint, VerifyRow, pack_counts, unpack_counts,
+    ActorActionTally, AdminChange, Administered, Appended, CountQuery, CountRow, CountSource,
+    EventQuery, EventRow, KeyRecord, NewKey, OrgSettings, PurgeState, Purged, SigningKeyInfo,
+    Store, StoreError, StoreResult, StoredCheckpoint, VerifyRow, pack_counts, unpack_counts,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
@@ -200,28 +201,16 @@ fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
 
 #[async_trait]
 impl Store for SqliteStore {
-    async fn create_org(&self, slug: &str, name: &str) -> StoreResult<Org> {
+    async fn create_org(
+        &self,
+        slug: &str,
+        name: &str,
+        first_key: NewKey,
+        records: Vec<PreparedEvent>,
+    ) -> StoreResult<(Org, KeyInfo)> {
         let (slug, name) = (slug.to_string(), name.to_string());
-        self.exec(move |conn| {
-            let created_at = now_micros();
-            let res = conn.execute(
-                "INSERT INTO orgs (slug, name, created_at) VALUES (?1, ?2, ?3)",
-                params![slug, name, created_at],
-            );
-            match res {
-                Ok(_) => Ok(Org {
-                    id: conn.last_insert_rowid(),
-                    slug,
-                    name,
-                    created_at,
-                }),
-                Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
-                    Err(StoreError::AlreadyExists(format!("org {slug}")))
-                }
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await
+        self.exec(move |conn| admin::create_org(conn, slug, name, first_key, records))
+            .await
     }
 
     async fn get_org(&self, slug: &str) -> StoreResult<Option<Org>> {
@@ -245,36 +234,6 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn create_key(&self, org: &Org, key: NewKey) -> StoreResult<KeyInfo> {
-        let org = org.clone();
-        self.exec(move |conn| {
-            let created_at = now_micros();
-            conn.execute(
-                "INSERT INTO api_keys (id, org_id, scope, name, prefix, secret_hash, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    key.id,
-                    org.id,
-                    key.scope.as_str(),
-                    key.name,
-                    key.prefix,
-                    &key.secret_hash[..],
-                    created_at
-                ],
-            )?;
-            Ok(KeyInfo {
-                id: key.id,
-                org: org.slug,
-                scope: key.scope,
-                name: key.name,
-                prefix: key.prefix,
-                created_at,
-                revoked_at: None,
-            })
-        })
-        .await
-    }
-
     async fn list_keys(&self, org: &Org) -> StoreResult<Vec<KeyInfo>> {
         let org = org.clone();
         self.read(move |conn| {
@@ -288,17 +247,15 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn revoke_key(&self, org: &Org, key_id: &str) -> StoreResult<bool> {
-        let (org_id, key_id) = (org.id, key_id.to_string());
-        self.exec(move |conn| {
-            let n = conn.execute(
-                "UPDATE api_keys SET revoked_at = ?1
-                 WHERE org_id = ?2 AND id = ?3 AND revoked_at IS NULL",
-                params![now_micros(), org_id, key_id],
-            )?;
-            Ok(n == 1)
-        })
-        .await
+    async fn administer(
+        &self,
+        org: &Org,
+        change: AdminChange,
+        records: Vec<PreparedEvent>,
+    ) -> StoreResult<Administered> {
+        let org = org.clone();
+        self.exec(move |conn| admin::administer(conn, org, change, records))
+            .await
     }
 
     async fn find_key(&self, secret_hash: &[u8; 32]) -> StoreResult<Option<KeyRecord>> {
@@ -599,39 +556,8 @@ impl Store for SqliteStore {
 
     async fn settings(&self, org: &Org) -> StoreResult<OrgSettings> {
         let org_id = org.id;
-        self.read(move |conn| {
-            let row = conn
-                .prepare_cached(
-                    "SELECT retention_days, legal_hold FROM org_settings WHERE org_id = ?1",
-                )?
-                .query_row([org_id], |r| {
-                    Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
-                })
-                .optional()?;
-            Ok(row.map_or(OrgSettings::default(), |(d, h)| OrgSettings {
-                retention_days: d.map(|d| d.clamp(0, u32::MAX as i64) as u32),
-                legal_hold: h != 0,
-            }))
-        })
-        .await
-    }
-
-    async fn put_settings(&self, org: &Org, st: OrgSettings) -> StoreResult<()> {
-        let org_id = org.id;
-        self.exec(move |conn| {
-            conn.execute(
-                "INSERT INTO org_settings (org_id, retention_days, legal_hold) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (org_id) DO UPDATE SET retention_days = excluded.retention_days,
-                     legal_hold = excluded.legal_hold",
-                params![
-                    org_id,
-                    st.retention_days.map(i64::from),
-                    st.legal_hold as i64
-                ],
-            )?;
-            Ok(())
-        })
-        .await
+        self.read(move |conn| admin::read_settings(conn, org_id))
+            .await
     }
 
     async fn purge_state(&self, org: &Org) -> StoreResult<Option<PurgeState>> {
