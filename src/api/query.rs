@@ -245,7 +245,7 @@ mod tests {
         let named = list(
             c,
             1,
-            "category=configuration,activity,security,compliance,access",
+            "category=configuration,activity,security,compliance,admin,access",
         )
         .unwrap();
         assert_eq!(named.query.actions, all.query.actions);
@@ -258,7 +258,12 @@ mod tests {
         let r = list(c, 1, "category=all&entity_type=audit_log").unwrap();
         assert_eq!(
             r.query.actions.unwrap(),
-            ["audit_log.exported", "audit_log.purged", "audit_log.viewed"]
+            [
+                "audit_log.exported",
+                "audit_log.purged",
+                "audit_log.settings_updated",
+                "audit_log.viewed"
+            ]
         );
         for q in ["category=all,access", "category=all,all", "category=ALL"] {
             assert!(list(c, 1, q).is_err(), "{q}");

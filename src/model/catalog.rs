@@ -274,8 +274,22 @@ mod tests {
             .collect();
         assert_eq!(
             only,
-            ["audit_log.exported", "audit_log.purged", "audit_log.viewed"]
+            [
+                "api_key.created",
+                "api_key.revoked",
+                "audit_log.exported",
+                "audit_log.purged",
+                "audit_log.settings_updated",
+                "audit_log.viewed",
+                "org.created",
+                "org.renamed",
+                "signing_key.rotated",
+                "viewer_token.created",
+            ]
         );
+        for a in c.actions().filter(|a| a.category == "admin") {
+            assert!(a.service_only(), "{}", a.name);
+        }
     }
 
     #[test]
@@ -357,9 +371,12 @@ mod tests {
 
     /// Every security action tells the sender which metadata members to fill.
     #[test]
-    fn security_actions_name_their_metadata() {
+    fn security_and_admin_actions_name_their_metadata() {
         let c = Catalog::builtin();
-        for a in c.actions().filter(|a| a.category == "security") {
+        for a in c
+            .actions()
+            .filter(|a| a.category == "security" || a.category == "admin")
+        {
             assert!(!a.metadata.is_empty(), "{} names no metadata", a.name);
         }
         let failed = c.action("user.login_failed").expect("user.login_failed");

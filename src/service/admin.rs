@@ -295,20 +295,18 @@ impl Service {
         by: &AdminActor,
         org: &Org,
         token: &str,
-        key_id: &str,
-        categories: &Option<Vec<String>>,
+        claims: &super::viewer::Claims,
         ttl_seconds: i64,
-        expires_at: i64,
     ) -> Result<(), ServiceError> {
         let record = Self::record(
             "viewer_token.created",
             json!({ "type": "viewer_token", "id": token_id(token) }),
             by,
             json!({
-                "key_id": key_id,
-                "categories": categories,
+                "key_id": claims.kid,
+                "categories": claims.categories,
                 "ttl_seconds": ttl_seconds,
-                "expires_at": crate::model::time::format_micros(expires_at * 1_000_000),
+                "expires_at": crate::model::time::format_micros(claims.exp * 1_000_000),
             }),
             None,
         );

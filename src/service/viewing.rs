@@ -109,7 +109,7 @@ impl Service {
         };
         let token = secret.mint(&claims);
         let by = self.admin_actor(p, org).await;
-        self.record_token_minted(&by, org, &token, key_id, &categories, ttl, exp)
+        self.record_token_minted(&by, org, &token, &claims, ttl)
             .await?;
         Ok(MintedToken {
             token,

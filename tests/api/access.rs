@@ -47,7 +47,12 @@ async fn a_read_is_recorded_once_and_only_in_the_access_category() {
 
     let (s, v) = app.get_json("/v1/events", &acme.read).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v["events"].as_array().unwrap().len(), 3, "{v}");
+    // the 3 events and the org's own records (admin), not the reads (access)
+    assert_eq!(
+        v["events"].as_array().unwrap().len(),
+        SETUP as usize + 3,
+        "{v}"
+    );
 
     let access = access_events(&app, &acme.admin).await;
     assert_eq!(access.len(), 1, "{access:?}");
@@ -65,26 +70,28 @@ async fn a_read_is_recorded_once_and_only_in_the_access_category() {
     assert_eq!(e["metadata"]["credential"], "api_key");
     assert_eq!(e["metadata"]["key_id"], read_id.as_str());
     assert_eq!(e["metadata"]["query"], json!({}));
-    assert_eq!(e["metadata"]["rows"], 3);
+    assert_eq!(e["metadata"]["rows"], SETUP + 3);
 
-    // the default listing, summary, histogram and export still see only the 3 events
+    // the default listing, summary, histogram and export still see only the 3 events and
+    // the org's records, no read
+    let n = SETUP + 3;
     let (_, v) = app.get_json("/v1/events", &acme.read).await;
-    assert_eq!(v["events"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v["events"].as_array().unwrap().len() as u64, n, "{v}");
     let (_, v) = app
         .get_json("/v1/events/summary?group_by=category", &acme.read)
         .await;
-    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["total"], n, "{v}");
     assert_eq!(
         v["groups"],
-        json!([{"category": "activity", "count": 3}]),
+        json!([{"category": "admin", "count": SETUP}, {"category": "activity", "count": 3}]),
         "no access group by default"
     );
     let (_, v) = app.get_json("/v1/events/histogram", &acme.read).await;
-    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["total"], n, "{v}");
     let r = app.get("/v1/events/export?format=ndjson", &acme.read).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body = r.text().await.unwrap();
-    assert_eq!(body.lines().count(), 3, "{body}");
+    assert_eq!(body.lines().count() as u64, n, "{body}");
     assert!(!body.contains("audit_log."), "{body}");
 
     // ... and they are there when asked for
@@ -302,9 +309,9 @@ async fn the_chain_verifies_other_orgs_see_nothing_and_clients_cannot_forge_view
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["ok"], true, "{v}");
-    // 3 events, 3 reads by the read key, and the admin's access listing (recorded after
-    // it answered)
-    assert_eq!(v["events"], 7, "{v}");
+    // the org's records, 3 events, 3 reads by the read key, and the admin's access
+    // listing (recorded after it answered)
+    assert_eq!(v["events"], SETUP + 7, "{v}");
 
     let (s, v) = app
         .ingest(
@@ -327,11 +334,13 @@ async fn the_chain_verifies_other_orgs_see_nothing_and_clients_cannot_forge_view
 async fn category_all_includes_the_recorded_reads_everywhere() {
     let Some(app) = spawn_app().await else { return };
     let acme = seeded(&app, "acme").await;
-    // two recorded reads: the default listing and a summary (3 events each)
+    // two recorded reads: the default listing and a summary (3 events and the org's
+    // records each)
+    let setup = SETUP as usize;
     let (_, v) = app.get_json("/v1/events", &acme.read).await;
-    assert_eq!(v["events"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v["events"].as_array().unwrap().len(), setup + 3, "{v}");
     let (_, v) = app.get_json("/v1/events/summary", &acme.read).await;
-    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["total"], setup + 3, "{v}");
 
     // 3 events and the 2 reads, newest first; the listing's own view comes after it
     let (s, v) = app.get_json("/v1/events?category=all", &acme.read).await;
@@ -344,9 +353,12 @@ async fn category_all_includes_the_recorded_reads_everywhere() {
         .collect();
     assert_eq!(
         categories,
-        ["access", "access", "activity", "activity", "activity"]
+        [
+            "access", "access", "activity", "activity", "activity", "admin", "admin", "admin",
+            "admin"
+        ]
     );
-    // counts read the events (rollups leave the reads out): 3 + the 3 reads so far
+    // counts read the events (rollups leave the reads out): 3 + 4 records + the 3 reads
     let (s, v) = app
         .get_json(
             "/v1/events/summary?category=all&group_by=category",
@@ -354,28 +366,29 @@ async fn category_all_includes_the_recorded_reads_everywhere() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["total"], 6, "{v}");
+    assert_eq!(v["total"], setup + 6, "{v}");
     let mut groups = v["groups"].as_array().unwrap().clone();
     groups.sort_by_key(|g| g["category"].as_str().unwrap().to_string());
     assert_eq!(
         groups,
         [
             json!({"category": "access", "count": 3}),
-            json!({"category": "activity", "count": 3})
+            json!({"category": "activity", "count": 3}),
+            json!({"category": "admin", "count": SETUP}),
         ]
     );
     let (_, v) = app
         .get_json("/v1/events/histogram?category=all&interval=day", &acme.read)
         .await;
-    assert_eq!(v["total"], 7, "{v}");
-    // the same as naming the five categories
+    assert_eq!(v["total"], setup + 7, "{v}");
+    // the same as naming the six categories
     let (_, named) = app
         .get_json(
-            "/v1/events/summary?category=configuration,activity,security,compliance,access",
+            "/v1/events/summary?category=configuration,activity,security,compliance,admin,access",
             &acme.read,
         )
         .await;
-    assert_eq!(named["total"], 8, "{named}");
+    assert_eq!(named["total"], setup + 8, "{named}");
 
     // the reads record the query as it was asked
     let access = access_events(&app, &acme.admin).await;
@@ -384,7 +397,7 @@ async fn category_all_includes_the_recorded_reads_everywhere() {
         .find(|e| e["metadata"]["endpoint"] == "list" && e["metadata"]["query"] != json!({}))
         .unwrap();
     assert_eq!(all_list["metadata"]["query"], json!({"category": "all"}));
-    assert_eq!(all_list["metadata"]["rows"], 5);
+    assert_eq!(all_list["metadata"]["rows"], setup + 5);
 
     // paging follows its own cursors; a cursor of the default selection is refused
     let mut seen = Vec::new();
@@ -468,6 +481,7 @@ async fn category_all_includes_the_recorded_reads_everywhere() {
         "activity",
         "security",
         "compliance",
+        "admin",
         "access"
     ]))
     .await;

@@ -103,7 +103,7 @@ fn table() -> Vec<Row> {
         row(get.clone(), "/v1/integrity/checkpoints/latest", None, READ),
         row(
             get.clone(),
-            "/v1/integrity/inclusion?event_id=acme_secret_1&tree_size=1",
+            "/v1/integrity/inclusion?event_id=acme_secret_1&tree_size=5",
             None,
             READ_ACME_ID,
         ),
@@ -133,6 +133,12 @@ fn table() -> Vec<Row> {
             "/v1/orgs",
             Some(json!({"slug": "matrix-org"})),
             with_status(OPERATOR_ONLY, 200, 201),
+        ),
+        row(
+            Method::PATCH,
+            "/v1/orgs/acme",
+            Some(json!({"name": "Acme (renamed)"})),
+            ACME_KEYS,
         ),
         row(get.clone(), "/v1/orgs/acme/keys", None, ACME_KEYS),
         row(
@@ -211,7 +217,7 @@ async fn every_route_times_every_credential() {
     // Globex asks for acme's ids before they exist...
     let probes = [
         "/v1/events/acme_secret_1",
-        "/v1/integrity/inclusion?event_id=acme_secret_1&tree_size=1",
+        "/v1/integrity/inclusion?event_id=acme_secret_1&tree_size=5",
     ];
     let mut before = Vec::new();
     for p in probes {

@@ -115,7 +115,8 @@ fn operator_commands_then_emit_and_query_against_the_real_binary() {
         "--changes",
         r#"[{"field":"conditions","old":"tier = gold","new":"tier in (gold, platinum)"}]"#,
     ]));
-    assert!(out.contains("as seq 1"), "{out}");
+    // after the org's own records: org created, three keys created
+    assert!(out.contains("as seq 5"), "{out}");
     run_ok(bin().args([
         "emit",
         "--url",
@@ -155,6 +156,44 @@ fn operator_commands_then_emit_and_query_against_the_real_binary() {
         .collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["changes"][0]["new"], "tier in (gold, platinum)");
+    // the operator's commands are in the log, each naming its command, never a secret
+    let admin = run_ok(bin().args([
+        "query",
+        "--url",
+        &url,
+        "--key",
+        r,
+        "--json",
+        "--category",
+        "admin",
+    ]));
+    assert!(!admin.contains(w) && !admin.contains(r), "{admin}");
+    let records: Vec<Value> = admin
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let facts: Vec<(&str, &str, &str)> = records
+        .iter()
+        .rev()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["actor"]["id"].as_str().unwrap(),
+                e["metadata"]["command"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            ("org.created", "operator", "auditlog org create"),
+            ("api_key.created", "operator", "auditlog org create"),
+            ("api_key.created", "operator", "auditlog key create"),
+            ("api_key.created", "operator", "auditlog key create"),
+        ]
+    );
+    assert_eq!(records[0]["metadata"]["key_name"], "reports");
+    assert_eq!(records[0]["metadata"]["scope"], "read");
 
     let bad = bin()
         .args(["query", "--url", &url, "--key", r, "--verb", "exploded"])

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, OPERATOR, error_code, spawn_app};
+use crate::helpers::{Backend, CLIENTS, OPERATOR, error_code, spawn_app};
 
 /// serde reads a struct from a JSON array (`[null, null]` as `{}`): the object bodies
 /// accepted arrays, a shape the document (and docs/api.md) does not allow.
@@ -115,5 +115,5 @@ async fn the_largest_retention_purges_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("purged 0 events"), "{stdout}");
-    assert_eq!(app.all_events(&acme.read, "").await.len(), 5);
+    assert_eq!(app.all_events(&acme.read, CLIENTS).await.len(), 5);
 }

@@ -236,7 +236,7 @@ impl Client {
         )
     }
 
-    /// Every stored event's (id, seq), and the seqs of recorded reads (category `access`).
+    /// Every stored event's (id, seq), and the seqs of the service's own records (reads of the log, `access`; its administration, `admin`).
     async fn all_events(&self) -> (Vec<(String, u64)>, Vec<u64>) {
         let (mut out, mut access) = (Vec::new(), Vec::new());
         let mut cursor: Option<String> = None;
@@ -249,7 +249,7 @@ impl Client {
             assert_eq!(s, StatusCode::OK, "listing: {v}");
             for e in v["events"].as_array().unwrap() {
                 let seq = e["seq"].as_u64().unwrap();
-                if e["category"] == "access" {
+                if e["category"] == "access" || e["category"] == "admin" {
                     access.push(seq);
                 } else {
                     out.push((e["id"].as_str().unwrap().to_string(), seq));

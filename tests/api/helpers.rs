@@ -11,6 +11,12 @@ pub const OPERATOR: &str = "operator-token-for-tests-0123456789";
 
 /// Every category, `access` (recorded reads) included: the filter for a whole-log export.
 pub const WHOLE_LOG: &str = "category=all";
+/// The events [`TestApp::org`] leaves in a new org's log: `org.created` and an
+/// `api_key.created` for each of its three keys (category `admin`), seqs 1 to 4.
+pub const SETUP: u64 = 4;
+/// A filter for the clients' events alone: every category but the service's own records
+/// of administration (`admin`) and of reads (`access`).
+pub const CLIENTS: &str = "&category=configuration,activity,security,compliance";
 
 pub struct TestApp {
     pub addr: SocketAddr,

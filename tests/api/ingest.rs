@@ -14,7 +14,8 @@ async fn ingest_single_batch_and_ndjson_with_gapless_seq_and_valid_chain() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["accepted"], 1);
-    assert_eq!(v["events"][0]["seq"], 1);
+    // after the org's own records (org and keys created)
+    assert_eq!(v["events"][0]["seq"], SETUP + 1);
     assert!(v["events"][0]["id"].as_str().unwrap().starts_with("evt_"));
 
     let batch: Vec<Value> = (2..=11).map(|n| event("ticket.created", n)).collect();
@@ -26,7 +27,11 @@ async fn ingest_single_batch_and_ndjson_with_gapless_seq_and_valid_chain() {
         .iter()
         .map(|e| e["seq"].as_u64().unwrap())
         .collect();
-    assert_eq!(seqs, (2..=11).collect::<Vec<_>>(), "seq in input order");
+    assert_eq!(
+        seqs,
+        (SETUP + 2..=SETUP + 11).collect::<Vec<_>>(),
+        "seq in input order"
+    );
 
     let nd = [event("user.logged_in", 12), event("user.logged_out", 13)]
         .iter()
@@ -40,13 +45,18 @@ async fn ingest_single_batch_and_ndjson_with_gapless_seq_and_valid_chain() {
     assert_eq!(v["accepted"], 2);
 
     let all = app.all_events(&acme.read, "").await;
-    assert_eq!(all.len(), 13);
+    assert_eq!(all.len(), SETUP as usize + 13);
     let bodies: Vec<String> = all.iter().map(|e| e.to_string()).collect();
-    assert_eq!(verify_chain(bodies.iter().map(String::as_str)), Ok(13));
+    assert_eq!(
+        verify_chain(bodies.iter().map(String::as_str)),
+        Ok(SETUP + 13)
+    );
     assert_eq!(all[0]["prev_hash"], "0".repeat(64));
-    assert_eq!(all[0]["category"], "configuration");
-    assert_eq!(all[11]["category"], "security");
-    assert_eq!(all[0]["org"], "acme");
+    assert_eq!(all[0]["action"], "org.created");
+    let setup = SETUP as usize;
+    assert_eq!(all[setup]["category"], "configuration");
+    assert_eq!(all[setup + 11]["category"], "security");
+    assert_eq!(all[setup]["org"], "acme");
 
     // fetch one by id
     let id = all[5]["id"].as_str().unwrap();
@@ -93,7 +103,7 @@ async fn idempotent_retries_and_id_conflicts() {
     e["id"] = json!("evt-1");
     let (s, v) = app.ingest(&acme.write, vec![e.clone()]).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!(v["events"][0]["seq"], 1);
+    assert_eq!(v["events"][0]["seq"], SETUP + 1);
 
     // same id, same content: duplicate, original seq, nothing new
     let mut other = event("macro.created", 2);
@@ -106,9 +116,9 @@ async fn idempotent_retries_and_id_conflicts() {
     assert_eq!(v["duplicates"], 1);
     assert_eq!(
         v["events"][0],
-        json!({"id": "evt-1", "seq": 1, "duplicate": true})
+        json!({"id": "evt-1", "seq": SETUP + 1, "duplicate": true})
     );
-    assert_eq!(v["events"][1]["seq"], 2);
+    assert_eq!(v["events"][1]["seq"], SETUP + 2);
 
     // same id, other content: 409 and the whole batch is refused
     let mut changed = e.clone();
@@ -119,7 +129,7 @@ async fn idempotent_retries_and_id_conflicts() {
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert_eq!(error_code(&v), "id_conflict");
     assert_eq!(v["error"]["details"]["index"], 1);
-    assert_eq!(app.all_events(&acme.read, "").await.len(), 2);
+    assert_eq!(app.all_events(&acme.read, CLIENTS).await.len(), 2);
 
     // the same id twice inside one batch with the same content stores it once
     let mut twice = event("tag.created", 4);
@@ -130,7 +140,7 @@ async fn idempotent_retries_and_id_conflicts() {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["accepted"], 1);
     assert_eq!(v["duplicates"], 1);
-    assert_eq!(app.all_events(&acme.read, "").await.len(), 3);
+    assert_eq!(app.all_events(&acme.read, CLIENTS).await.len(), 3);
     // and counts it once: the Event Counts (rollups) agree with the events
     for group_by in ["action", "actor", "action,actor"] {
         let (s, v) = app
@@ -147,7 +157,7 @@ async fn idempotent_retries_and_id_conflicts() {
     let globex = app.org("globex").await;
     let (s, v) = app.ingest(&globex.write, vec![e]).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!(v["events"][0]["seq"], 1);
+    assert_eq!(v["events"][0]["seq"], SETUP + 1);
 }
 
 #[tokio::test]
@@ -218,7 +228,7 @@ async fn invalid_events_reject_the_whole_batch_with_details() {
         "the valid event has no error"
     );
     assert!(
-        app.all_events(&acme.read, "").await.is_empty(),
+        app.all_events(&acme.read, CLIENTS).await.is_empty(),
         "nothing stored"
     );
 }
@@ -325,7 +335,7 @@ async fn malformed_oversized_and_wrongly_typed_requests() {
         "{s} {v}"
     );
 
-    assert!(app.all_events(&acme.read, "").await.is_empty());
+    assert!(app.all_events(&acme.read, CLIENTS).await.is_empty());
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
@@ -353,20 +363,26 @@ async fn concurrent_writers_to_one_org_keep_seq_gapless_and_chain_valid() {
         t.await.unwrap();
     }
     let all = app.all_events(&acme.read, "").await;
-    assert_eq!(all.len(), 16 * 10 * 5);
+    assert_eq!(all.len(), SETUP as usize + 16 * 10 * 5);
     let mut seqs: Vec<u64> = all.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     seqs.sort_unstable();
-    assert_eq!(seqs, (1..=800).collect::<Vec<_>>());
+    assert_eq!(seqs, (1..=SETUP + 800).collect::<Vec<_>>());
     let mut by_seq = all.clone();
     by_seq.sort_by_key(|e| e["seq"].as_u64().unwrap());
     let bodies: Vec<String> = by_seq.iter().map(|e| e.to_string()).collect();
-    assert_eq!(verify_chain(bodies.iter().map(String::as_str)), Ok(800));
+    assert_eq!(
+        verify_chain(bodies.iter().map(String::as_str)),
+        Ok(SETUP + 800)
+    );
     // and the Merkle tree the writers built verifies against a checkpoint
-    // the tree holds the 800 events and the recorded listing above (seq 801)
+    // the tree holds the org's records, the 800 events and the recorded listing above
     let (s, cp) = app
         .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
         .await;
-    assert_eq!((s, &cp["tree_size"]), (StatusCode::CREATED, &json!(801)));
+    assert_eq!(
+        (s, &cp["tree_size"]),
+        (StatusCode::CREATED, &json!(SETUP + 801))
+    );
     let (_, v) = app
         .post_json("/v1/integrity/verify", &acme.admin, &json!({}))
         .await;
@@ -485,7 +501,7 @@ async fn every_error_has_the_json_shape_and_edge_inputs_behave() {
         msg.starts_with("malformed JSON at line 2 column 12") && !msg.contains("line 1"),
         "{msg}"
     );
-    assert_eq!(app.all_events(&acme.read, "").await.len(), 1);
+    assert_eq!(app.all_events(&acme.read, CLIENTS).await.len(), 1);
 }
 
 /// The actions the service writes itself (reads of the log, retention purges) are refused
@@ -495,14 +511,21 @@ async fn every_error_has_the_json_shape_and_edge_inputs_behave() {
 async fn clients_cannot_send_what_the_service_writes_itself() {
     let Some(app) = spawn_app().await else { return };
     let acme = app.org("acme").await;
+    let admin_reason = "with the administrative change it records";
     for (action, reason) in [
         ("audit_log.purged", "when retention deletes old events"),
         ("audit_log.viewed", "when the log is read"),
         ("audit_log.exported", "when the log is read"),
+        ("audit_log.settings_updated", admin_reason),
+        ("api_key.revoked", admin_reason),
+        ("org.created", admin_reason),
+        ("viewer_token.created", admin_reason),
+        ("signing_key.rotated", admin_reason),
     ] {
+        let entity_type = action.split('.').next().unwrap();
         let forged = json!({
             "action": action,
-            "entity": {"type": "audit_log", "id": "acme", "name": "Audit log"},
+            "entity": {"type": entity_type, "id": "acme", "name": "Audit log"},
             "actor": {"type": "system", "name": "Retention"},
             "metadata": {"events_purged": 1000},
         });
@@ -526,10 +549,9 @@ async fn clients_cannot_send_what_the_service_writes_itself() {
             );
         }
     }
-    // nothing was stored: not even the valid event beside the forged one
-    assert!(
-        app.all_events(&acme.read, &format!("&{WHOLE_LOG}"))
-            .await
-            .is_empty()
-    );
+    // nothing was stored: not even the valid event beside the forged one; the log holds
+    // the org's own records only
+    let log = app.all_events(&acme.read, &format!("&{WHOLE_LOG}")).await;
+    assert_eq!(log.len() as u64, SETUP, "{log:?}");
+    assert!(log.iter().all(|e| e["category"] == "admin"), "{log:?}");
 }

@@ -35,9 +35,10 @@ async fn checkpoints_and_proofs_verify_with_only_the_public_key() {
         .await;
     assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "not_found"));
 
+    // 33 events after the org's 4 records (org and keys created): a tree of 37
     app.ingest(
         &acme.write,
-        (0..37).map(|n| event("ticket.updated", n)).collect(),
+        (0..33).map(|n| event("ticket.updated", n)).collect(),
     )
     .await;
     let (s, cp1) = app
@@ -61,7 +62,7 @@ async fn checkpoints_and_proofs_verify_with_only_the_public_key() {
 
     app.ingest(
         &acme.write,
-        (37..100).map(|n| event("ticket.closed", n)).collect(),
+        (33..96).map(|n| event("ticket.closed", n)).collect(),
     )
     .await;
     let (_, cp2) = app
@@ -154,7 +155,8 @@ fn cli_verifies_the_database_and_an_export_and_names_the_first_broken_seq() {
     let acme = rt.block_on(app.org("acme"));
     rt.block_on(app.ingest(
         &acme.write,
-        (0..300).map(|n| event("user.logged_in", n)).collect(),
+        // after the org's 4 records: a log of 300
+        (0..296).map(|n| event("user.logged_in", n)).collect(),
     ));
     let (_, cp) = rt.block_on(app.post_json("/v1/integrity/checkpoints", &acme.admin, &json!({})));
     let vk = rt.block_on(verifier(&app)).vkey();
@@ -302,7 +304,8 @@ fn retention_settings_purge_and_the_purge_event() {
     let acme = rt.block_on(app.org("acme"));
     rt.block_on(app.ingest(
         &acme.write,
-        (0..120).map(|n| event("ticket.created", n)).collect(),
+        // after the org's 4 records: a tree of 120
+        (0..116).map(|n| event("ticket.created", n)).collect(),
     ));
     let (_, cp) = rt.block_on(app.post_json("/v1/integrity/checkpoints", &acme.admin, &json!({})));
     assert_eq!(cp["tree_size"], 120);
@@ -383,24 +386,47 @@ fn retention_settings_purge_and_the_purge_event() {
     // the server keeps appending after the CLI's purge record
     let (s, v) = rt.block_on(app.ingest(&acme.write, vec![event("ticket.closed", 500)]));
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!(v["events"][0]["seq"], 122);
+    assert_eq!(v["events"][0]["seq"], 124);
 
-    // what is left: 50 events, the purge's own record and the new one; it all verifies
+    // what is left: 50 events, the two settings changes (seq 121, 122), the purge's own
+    // record (123) and the new one; it all verifies
     let events = rt.block_on(app.all_events(&acme.read, ""));
-    assert_eq!(events.len(), 52);
+    assert_eq!(events.len(), 54);
+    let settings: Vec<(&Value, &Value)> = events
+        .iter()
+        .filter(|e| e["action"] == "audit_log.settings_updated")
+        .map(|e| (&e["seq"], &e["changes"]))
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            (
+                &json!(121),
+                // no `old`: retention was unset (the server default)
+                &json!([
+                    {"field": "retention_days", "new": 30},
+                    {"field": "legal_hold", "new": true, "old": false}
+                ])
+            ),
+            (
+                &json!(122),
+                &json!([{"field": "legal_hold", "new": false, "old": true}])
+            ),
+        ]
+    );
     let purge_event = events
         .iter()
         .find(|e| e["action"] == "audit_log.purged")
         .unwrap();
-    assert_eq!(purge_event["seq"], 121);
+    assert_eq!(purge_event["seq"], 123);
     assert_eq!(purge_event["category"], "compliance");
     assert_eq!(purge_event["metadata"]["events_purged"], 70);
     let (_, summary) = rt.block_on(app.get_json("/v1/events/summary", &acme.read));
-    assert_eq!(summary["total"], 52);
+    assert_eq!(summary["total"], 54);
     let (_, r) = rt.block_on(app.post_json("/v1/integrity/verify", &acme.admin, &json!({})));
     assert_eq!(r["ok"], true, "{r}");
-    // plus the two recorded reads just above (seq 123, 124)
-    assert!(cli(&["verify", "--org", "acme"]).starts_with("ok: 124 events"));
+    // plus the two recorded reads just above (seq 125, 126)
+    assert!(cli(&["verify", "--org", "acme"]).starts_with("ok: 126 events"));
     // offline: the export starts after the cut; with the kept state it verifies against the
     // checkpoint signed before the purge
     let (s, cut) = rt.block_on(app.get_json("/v1/integrity/retention-cut", &acme.read));
@@ -536,11 +562,12 @@ async fn checkpoints_come_by_themselves_and_survive_a_key_rotation() {
             .json()
             .await
             .unwrap();
-        if latest["tree_size"] == 7 {
+        // the org's 2 records (org and first key created) and the 7 events
+        if latest["tree_size"] == 9 {
             break;
         }
     }
-    assert_eq!(latest["tree_size"], 7, "{latest}");
+    assert_eq!(latest["tree_size"], 9, "{latest}");
     let _ = stop.send(());
 
     // restart with a new key: the old one stays listed, retired, and still verifies
@@ -589,6 +616,30 @@ async fn checkpoints_come_by_themselves_and_survive_a_key_rotation() {
         .unwrap();
     assert_eq!(v["ok"], true, "{v}");
     assert_eq!(v["checkpoints"], 2);
+    // the rotation is in the org's log, naming both keys, between the two checkpoints
+    let admin: Value = client
+        .get(format!("{url}/v1/events?category=admin&order=asc"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rotated: Vec<&Value> = admin["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "signing_key.rotated")
+        .collect();
+    assert_eq!(rotated.len(), 1, "{admin}");
+    assert_eq!(rotated[0]["seq"], 10);
+    assert_eq!(rotated[0]["entity"]["id"], keys[1]["key_id"]);
+    assert_eq!(
+        rotated[0]["metadata"]["retired_key_ids"],
+        json!([keys[0]["key_id"]])
+    );
+    assert_eq!(rotated[0]["actor"]["id"], "operator");
 }
 
 /// `category=all` is the whole log: with reads recorded between the events, that export
@@ -606,7 +657,7 @@ async fn an_export_of_category_all_verifies_offline_after_recorded_reads() {
     };
     let (s, v) = ingest(0..10).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    // three recorded reads (seq 11-13) between the events
+    // three recorded reads (seq 15-17) between the events
     for q in ["", "?category=configuration", "/summary"] {
         let (s, v) = app.get_json(&format!("/v1/events{q}"), &acme.read).await;
         assert_eq!(s, StatusCode::OK, "{v}");
@@ -617,13 +668,15 @@ async fn an_export_of_category_all_verifies_offline_after_recorded_reads() {
         .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{cp}");
-    assert_eq!(cp["tree_size"], 23, "{cp}");
+    // the org's 4 records, the 20 events and the 3 reads
+    assert_eq!(cp["tree_size"], 27, "{cp}");
 
-    // the default: the 20 events, none of the reads (its own record, seq 24, neither)
+    // the default: the org's records and the 20 events, none of the reads (its own record,
+    // seq 28, neither)
     let r = app.get("/v1/events/export?format=ndjson", &acme.read).await;
     assert_eq!(r.status(), StatusCode::OK);
     let default = r.text().await.unwrap();
-    assert_eq!(default.lines().count(), 20);
+    assert_eq!(default.lines().count(), SETUP as usize + 20);
     assert!(!default.contains("\"category\":\"access\""), "{default}");
     // everything, through `auditlog export --category all`: the 20 events, the 3 views,
     // the first export and its own record
@@ -647,7 +700,7 @@ async fn an_export_of_category_all_verifies_offline_after_recorded_reads() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
-    assert_eq!(seqs, (1..=25).collect::<Vec<_>>());
+    assert_eq!(seqs, (1..=SETUP + 25).collect::<Vec<_>>());
     let access: Vec<&Value> = events
         .iter()
         .filter(|e| e["category"] == "access")
@@ -678,8 +731,9 @@ async fn an_export_of_category_all_verifies_offline_after_recorded_reads() {
     };
     let (code, out) = offline("all.ndjson", &all);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("ok: 25 events"), "{out}");
+    assert!(out.starts_with("ok: 29 events"), "{out}");
     let (code, out) = offline("default.ndjson", &default);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.starts_with("FAILED at seq 11:"), "{out}");
+    // the first read, after the org's records and the first 10 events
+    assert!(out.starts_with("FAILED at seq 15:"), "{out}");
 }

@@ -6,6 +6,7 @@
 pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
 mod access;
+mod admin;
 mod auth;
 mod authz;
 mod cli;

@@ -153,7 +153,7 @@ async fn wait_ready(http: &reqwest::Client, url: &str, child: &mut Child) -> Dur
     }
 }
 
-/// Every stored event's (id, seq), following cursors: the clients' events, and the seqs of recorded reads of the log (category `access`).
+/// Every stored event's (id, seq), following cursors: the clients' events, and the seqs of the service's own records (reads of the log, `access`; its administration, `admin`).
 async fn all_events(
     http: &reqwest::Client,
     url: &str,
@@ -171,7 +171,7 @@ async fn all_events(
         assert!(r.status().is_success(), "{}", r.status());
         let v: Value = r.json().await.unwrap();
         for e in v["events"].as_array().unwrap() {
-            if e["category"] == "access" {
+            if e["category"] == "access" || e["category"] == "admin" {
                 access.push(e["seq"].as_u64().unwrap());
                 continue;
             }

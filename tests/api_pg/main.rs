@@ -8,6 +8,8 @@ pub const BACKEND: helpers::Backend = helpers::Backend::Postgres;
 
 #[path = "../api/access.rs"]
 mod access;
+#[path = "../api/admin.rs"]
+mod admin;
 #[path = "../api/auth.rs"]
 mod auth;
 #[path = "../api/authz.rs"]

@@ -45,7 +45,9 @@ pub(crate) async fn settings_start_empty_and_round_trip_per_org(s: Arc<dyn Store
     crate::put_settings(&*s, &a, held).await.unwrap();
     assert_eq!(s.settings(&a).await.unwrap(), held);
     assert_eq!(s.settings(&b).await.unwrap(), OrgSettings::default());
-    crate::put_settings(&*s, &a, OrgSettings::default()).await.unwrap();
+    crate::put_settings(&*s, &a, OrgSettings::default())
+        .await
+        .unwrap();
     assert_eq!(s.settings(&a).await.unwrap(), OrgSettings::default());
     // nothing purged yet: no cut
     assert_eq!(s.purge_state(&a).await.unwrap(), None);

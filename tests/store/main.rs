@@ -15,11 +15,11 @@ mod upgrade;
 
 use std::sync::Arc;
 
+use auditlog::model::Org;
 use auditlog::model::Scope;
 use auditlog::model::chain::{PreparedEvent, verify_chain};
 use auditlog::service::FieldError;
 use auditlog::service::validate::prepare;
-use auditlog::model::Org;
 use auditlog::store::{
     AdminChange, Administered, EventQuery, NewKey, Order, OrgSettings, Store, StoreError,
     StoreResult,
@@ -273,7 +273,11 @@ async fn administration_commits_with_its_records(s: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    assert_eq!(s.tree_head(&a).await.unwrap().0, 2, "the org starts with its records");
+    assert_eq!(
+        s.tree_head(&a).await.unwrap().0,
+        2,
+        "the org starts with its records"
+    );
     let size = || async { s.tree_head(&a).await.unwrap().0 };
     // created with its record
     let done = s
@@ -336,9 +340,13 @@ async fn administration_commits_with_its_records(s: Arc<dyn Store>) {
         Administered::Unchanged
     );
     // a record only
-    s.administer(&a, AdminChange::Record, vec![record("viewer_token.created", 8)])
-        .await
-        .unwrap();
+    s.administer(
+        &a,
+        AdminChange::Record,
+        vec![record("viewer_token.created", 8)],
+    )
+    .await
+    .unwrap();
     assert_eq!(size().await, 6);
     // a record that cannot be stored (its id was used for other content) takes the change
     // back with it

@@ -83,14 +83,16 @@ pub(crate) async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind)
     let (_, root300) = checkpoint(&store, &org, &signer).await;
 
     // a legal hold stops the purge
-    crate::put_settings(&*store, &org,
-            OrgSettings {
-                retention_days: Some(1),
-                legal_hold: true,
-            },
-        )
-        .await
-        .unwrap();
+    crate::put_settings(
+        &*store,
+        &org,
+        OrgSettings {
+            retention_days: Some(1),
+            legal_hold: true,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         store
             .purge(&org, i64::MAX, 100, false)
@@ -99,14 +101,16 @@ pub(crate) async fn purging_keeps_the_proof_the_counts_and_the_chain(kind: Kind)
             .events,
         0
     );
-    crate::put_settings(&*store, &org,
-            OrgSettings {
-                retention_days: Some(1),
-                legal_hold: false,
-            },
-        )
-        .await
-        .unwrap();
+    crate::put_settings(
+        &*store,
+        &org,
+        OrgSettings {
+            retention_days: Some(1),
+            legal_hold: false,
+        },
+    )
+    .await
+    .unwrap();
 
     // dry run counts, changes nothing
     let dry = store.purge(&org, i64::MAX, 97, true).await.unwrap();
