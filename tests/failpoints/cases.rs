@@ -6,7 +6,9 @@ use auditlog::server::ServerConfig;
 use auditlog::service::{Principal, Service};
 use auditlog::store::{EventQuery, Order, Store};
 
-use crate::helpers::{Backend, TestApp, WHOLE_LOG, bin, error_code, event, spawn_app};
+use crate::helpers::{
+    Backend, CLIENTS, SETUP, TestApp, WHOLE_LOG, bin, error_code, event, spawn_app,
+};
 
 /// Failpoints are process-wide: one case at a time.
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -21,8 +23,9 @@ fn batch(prefix: &str, n: usize) -> Vec<Value> {
         .collect()
 }
 
+/// The clients' events (not the service's own records), as (id, seq).
 async fn stored(app: &TestApp, key: &str) -> Vec<(String, u64)> {
-    app.all_events(key, "")
+    app.all_events(key, CLIENTS)
         .await
         .iter()
         .map(|e| {
@@ -34,7 +37,8 @@ async fn stored(app: &TestApp, key: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// The stored log verifies, and holds `events` events besides the records of reads.
+/// The stored log verifies, and holds `events` events besides the service's own records
+/// (reads of the log, purges, the org's administration).
 async fn verifies(app: &TestApp, admin: &str, events: usize) {
     let (s, v) = app
         .post_json("/v1/integrity/verify", admin, &json!({}))
@@ -46,9 +50,10 @@ async fn verifies(app: &TestApp, admin: &str, events: usize) {
     let reads = whole
         .iter()
         .filter(|e| {
-            e["action"]
-                .as_str()
-                .is_some_and(|a| a.starts_with("audit_log."))
+            e["category"] == "admin"
+                || e["action"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("audit_log."))
         })
         .count();
     assert_eq!(whole.len() - reads, events, "{v}");
@@ -73,7 +78,10 @@ async fn a_failure_before_commit_stores_nothing_and_the_retry_stores_once() {
         "nothing of the batch"
     );
     let (s, v) = app
-        .get_json("/v1/events/summary?group_by=action", &acme.read)
+        .get_json(
+            &format!("/v1/events/summary?group_by=action{CLIENTS}"),
+            &acme.read,
+        )
         .await;
     assert_eq!((s, v["total"].as_u64()), (StatusCode::OK, Some(2)), "{v}");
 
@@ -171,7 +179,7 @@ async fn a_reply_lost_after_commit_is_answered_by_the_retry_without_a_second_cop
     assert_eq!(
         events,
         (0..4)
-            .map(|i| (format!("c-{i}"), i as u64 + 1))
+            .map(|i| (format!("c-{i}"), SETUP + i as u64 + 1))
             .collect::<Vec<_>>()
     );
     verifies(&app, &acme.admin, 4).await;
@@ -200,7 +208,7 @@ async fn a_failure_while_signing_a_checkpoint_saves_none_and_the_next_one_works(
         .post_json("/v1/integrity/checkpoints", &acme.admin, &json!({}))
         .await;
     assert!(s.is_success(), "{s} {v}");
-    assert_eq!(v["tree_size"], 3, "{v}");
+    assert_eq!(v["tree_size"], SETUP + 3, "{v}");
     let (_, after) = app.get_json("/v1/integrity/checkpoints", &acme.read).await;
     assert_eq!(count(&after), count(&before) + 1, "{after}");
     verifies(&app, &acme.admin, 3).await;
@@ -267,7 +275,8 @@ async fn an_export_that_breaks_off_is_never_mistaken_for_a_complete_one() {
         String::from_utf8_lossy(&run.stderr)
     );
     let text = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(text.lines().count(), 3000);
+    // the 3000 events and the org's own records
+    assert_eq!(text.lines().count() as u64, SETUP + 3000);
 }
 
 /// A service on this target's backend with no server around it, so no background pass
@@ -515,4 +524,69 @@ async fn a_purge_left_unrecorded_is_recorded_by_the_next_pass() {
         .await
         .unwrap();
     assert!(report.ok(), "{report:?}");
+}
+
+/// An administrative change and its record are one transaction: when the commit fails,
+/// neither the settings, the key nor the record exist; the retry makes both, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrative_change_that_fails_to_commit_leaves_neither_change_nor_record() {
+    let _turn = TURN.lock().await;
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    let admin_records = || async {
+        app.all_events(&acme.read, "&category=admin")
+            .await
+            .into_iter()
+            .map(|e| e["action"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let before = admin_records().await;
+    let put = |body: Value| {
+        let app = &app;
+        let key = acme.admin.clone();
+        async move {
+            let r = app
+                .client
+                .put(app.url("/v1/settings"))
+                .bearer_auth(key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let keys = || async {
+        let (_, v) = app.get_json("/v1/orgs/acme/keys", &acme.admin).await;
+        v["keys"].as_array().unwrap().len()
+    };
+    let key_count = keys().await;
+
+    fail::cfg("store::before_commit", "return").unwrap();
+    let (s_put, v_put) = put(json!({"retention_days": 1, "legal_hold": false})).await;
+    let (s_key, v_key) = app
+        .post_json(
+            "/v1/orgs/acme/keys",
+            &acme.admin,
+            &json!({"scope": "read", "name": "lost"}),
+        )
+        .await;
+    fail::remove("store::before_commit");
+    assert_eq!(s_put, StatusCode::SERVICE_UNAVAILABLE, "{v_put}");
+    assert_eq!(s_key, StatusCode::SERVICE_UNAVAILABLE, "{v_key}");
+    let (_, settings) = app.get_json("/v1/settings", &acme.admin).await;
+    assert_eq!(settings["retention_days"], Value::Null, "{settings}");
+    assert_eq!(keys().await, key_count, "no key without its record");
+    assert_eq!(
+        admin_records().await,
+        before,
+        "no record without its change"
+    );
+
+    let (s, v) = put(json!({"retention_days": 1, "legal_hold": false})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let after = admin_records().await;
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after.last().unwrap(), "audit_log.settings_updated");
+    verifies(&app, &acme.admin, 0).await;
 }
