@@ -366,8 +366,10 @@ fn the_quick_start_runs_as_written() {
     assert_eq!(status.map(|s| s.success()), Some(true), "the script ended");
     let key = read(&out.join("KEY"));
     assert!(key.starts_with("alk_") && key.len() > 20, "KEY={key:?}");
-    // what the quick start says it did: the CSV holds the event, the server has stopped
-    assert!(csv_text.lines().count() == 2, "{csv_text}");
+    // what the quick start says it did: the CSV holds the org's two records and the
+    // event, the server has stopped
+    assert!(csv_text.lines().count() == 4, "{csv_text}");
+    assert!(csv_text.contains(",org.created,"), "{csv_text}");
     assert!(
         std::net::TcpStream::connect(&listen).is_err(),
         "step 8 stopped the server"
