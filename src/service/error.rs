@@ -47,6 +47,21 @@ pub enum ServiceError {
     PayloadTooLarge(String),
     #[error("{0} already exists")]
     AlreadyExists(String),
+    /// A catalog entry that would redefine a built-in, or a name of the other scope.
+    #[error("{0}")]
+    CatalogConflict(String),
+    /// A platform-defined action's `metadata_schema` cannot be used; nothing was stored.
+    #[error("{0}")]
+    InvalidSchema(String),
+    /// A platform-defined action that has events cannot be deleted.
+    #[error("{0}")]
+    ActionInUse(String),
+    /// Events of deprecated actions (their indexes, in order); nothing was stored.
+    #[error(
+        "action {} is deprecated and takes no new events (index {}); nothing was stored",
+        .0[0].1, .0[0].0
+    )]
+    ActionDeprecated(Vec<(usize, String)>),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// The database's disk is full; nothing of the request was stored.

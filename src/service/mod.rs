@@ -11,13 +11,15 @@
 //! | `orgs.rs` | orgs and their API keys: `create_org`, `list_orgs`, `find_org`, `create_key`, `list_keys`, `revoke_key` |
 //! | `retention.rs` | `settings`, `put_settings`, `purge_org` (and `purge`, the operator's), the purge's `audit_log.purged` records, `purge_pass` |
 //! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`, `checkpoints`, `list_checkpoints`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
+//! | `catalog.rs` | the platform-defined catalog: `put_entity_type`, `put_action`, `delete_action`, `catalog_document`, and the per-org views (`catalog_view`) ingest and reads resolve names against, with their cache |
 //! | `access.rs` | reads of the log recorded as `audit_log.viewed`/`exported`; the actions only the service writes |
 //! | `viewing.rs` | viewer tokens in the service: minting, authenticating, `whoami` |
 //! | `scope.rs` | what a viewer token may read: `scope_filters` (a typed request narrowed to the token's categories), `may_see`, `not_viewer` |
 //! | `ratelimit.rs` | per-key request budgets |
 //!
 //! and the helpers they use, which know nothing of `Service`: `validate.rs` (event
-//! validation and limits), `requests.rs` (the typed read requests), `query.rs` (filters
+//! validation and limits), `catalog_rules.rs` (names, bodies and schemas of
+//! platform-defined entries), `requests.rs` (the typed read requests), `query.rs` (filters
 //! resolved against the catalog, time zones, cursors), `report/` (Event Counts and the
 //! histogram), `export.rs` (streaming CSV/NDJSON), `integrity.rs` (the
 //! checkpoint signer, verification), `keys.rs` (key format and hashing), `viewer.rs` (the
@@ -25,6 +27,8 @@
 
 pub mod access;
 mod auth;
+pub mod catalog;
+pub mod catalog_rules;
 pub mod error;
 pub mod export;
 mod ingest;
@@ -277,6 +281,8 @@ pub struct Identity {
 pub struct Service {
     store: Arc<dyn Store>,
     catalog: &'static Catalog,
+    /// Per-org views of the catalog with the platform-defined entries (`catalog.rs`).
+    catalog_cache: Arc<catalog::CatalogCache>,
     limits: Limits,
     operator_token_hash: Option<[u8; 32]>,
     auth_cache: Arc<auth::AuthCache>,
@@ -295,6 +301,7 @@ impl Service {
         Service {
             store,
             catalog: Catalog::builtin(),
+            catalog_cache: Arc::default(),
             limits,
             operator_token_hash: operator_token.map(keys::hash_secret),
             auth_cache: Arc::default(),
