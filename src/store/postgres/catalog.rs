@@ -75,7 +75,7 @@ impl PostgresStore {
         let other_scope: bool = tx
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM catalog_entries
-                 WHERE kind = $1 AND name = $2 AND (org_id = 0) <> ($3 = 0))",
+                 WHERE kind = $1 AND name = $2 AND (org_id = 0) <> ($3::BIGINT = 0))",
                 &[&kind.as_str(), &name, &org_id],
             )
             .await?
