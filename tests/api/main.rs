@@ -8,6 +8,7 @@ pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 mod access;
 mod auth;
 mod authz;
+mod catalog_custom;
 mod cli;
 mod contract;
 mod demo;

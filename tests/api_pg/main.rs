@@ -12,6 +12,8 @@ mod access;
 mod auth;
 #[path = "../api/authz.rs"]
 mod authz;
+#[path = "../api/catalog_custom.rs"]
+mod catalog_custom;
 #[path = "../api/contract.rs"]
 mod contract;
 #[path = "../api/helpers.rs"]
