@@ -637,3 +637,42 @@ async fn a_definition_on_one_node_reaches_the_other_within_a_second() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// Event Counts answer "every action but the reads" from rollups without an action filter;
+/// a selection as large as that one, but made of other actions, is counted as asked.
+#[tokio::test]
+async fn a_selection_the_size_of_the_default_one_is_counted_as_asked() {
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    define_invoice(&app, &acme.admin).await;
+    let (s, v) = app
+        .ingest(
+            &acme.write,
+            vec![
+                invoice_event(1, json!({"amount_cents": 1, "currency": "EUR"})),
+                crate::helpers::event("ticket.closed", 1),
+                crate::helpers::event("ticket.closed", 2),
+            ],
+        )
+        .await;
+    assert!(s.is_success(), "{v}");
+    // every built-in action that is rolled up, but ticket.closed, and invoice.paid instead
+    let r = app.client.get(app.url("/v1/catalog")).send().await.unwrap();
+    let cat: Value = r.json().await.unwrap();
+    let mut actions: Vec<String> = cat["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["category"] != "access" && a["action"] != "ticket.closed")
+        .map(|a| a["action"].as_str().unwrap().to_string())
+        .collect();
+    actions.push("invoice.paid".into());
+    let (s, v) = app
+        .get_json(
+            &format!("/v1/events/summary?action={}", actions.join(",")),
+            &acme.read,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["total"], 1, "only invoice.paid is selected: {v}");
+}
