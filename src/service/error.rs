@@ -57,10 +57,7 @@ pub enum ServiceError {
     #[error("{0}")]
     ActionInUse(String),
     /// Events of deprecated actions (their indexes, in order); nothing was stored.
-    #[error(
-        "action {} is deprecated and takes no new events (index {}); nothing was stored",
-        .0[0].1, .0[0].0
-    )]
+    #[error("{}", deprecated_message(.0))]
     ActionDeprecated(Vec<(usize, String)>),
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -75,6 +72,18 @@ pub enum ServiceError {
     },
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn deprecated_message(events: &[(usize, String)]) -> String {
+    match events.first() {
+        Some((index, action)) if events.len() == 1 => format!(
+            "action {action} is deprecated and takes no new events (index {index}); nothing was stored"
+        ),
+        _ => format!(
+            "{} events are of deprecated actions, which take no new events; nothing was stored",
+            events.len()
+        ),
+    }
 }
 
 fn count_events(errors: &[FieldError]) -> usize {

@@ -130,6 +130,16 @@ async fn an_org_defines_an_action_and_its_events_behave_like_built_ins() {
             .iter()
             .any(|t| t["name"] == "paid" && t["label"] == "Paid")
     );
+    // the page's viewer token reads the same catalog as its org's keys
+    let (s, v) = app
+        .post_json("/v1/viewer-tokens", &acme.read, &json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, by_token) = app
+        .get_json("/v1/catalog", v["token"].as_str().unwrap())
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(by_token, cat);
     // ... and no other org, nor the anonymous catalog, sees them
     for key in [Some(other.read.as_str()), None] {
         let r = match key {
