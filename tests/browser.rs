@@ -146,6 +146,44 @@ async fn audit_log_page_in_chromium() {
     }
     let (s, v) = app.ingest(&keys[0].0, acme_events()).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    // acme's own entity type and action (docs/catalog.md, "Platform-defined actions"), and
+    // three events of it: the page must label and filter them from its org's catalog
+    for (path, body) in [
+        (
+            "/v1/catalog/entity-types/invoice",
+            json!({ "label": "Invoice" }),
+        ),
+        (
+            "/v1/catalog/actions/invoice.paid",
+            json!({ "category": "activity", "label": "Invoice paid", "verb_label": "Paid",
+                "ocsf": { "class_uid": 3004, "activity_id": 2 },
+                "metadata_schema": { "type": "object", "required": ["amount_cents"] } }),
+        ),
+    ] {
+        let r = app
+            .client
+            .put(app.url(path))
+            .bearer_auth(&keys[0].0)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{path}");
+    }
+    let invoices: Vec<Value> = (0..3)
+        .map(|i| {
+            json!({
+                "id": format!("evt_inv_{i}"),
+                "occurred_at": occurred(i * 60 + 30),
+                "action": "invoice.paid",
+                "entity": { "type": "invoice", "id": format!("inv_{i}"), "name": format!("Invoice {i}") },
+                "actor": { "type": "user", "id": "u_1", "name": "Ana Lima", "email": "ana@acme.test" },
+                "metadata": { "amount_cents": 1000 + i },
+            })
+        })
+        .collect();
+    let (s, v) = app.ingest(&keys[0].0, invoices).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     let globex = json!({
         "action": "rule.created",
         "entity": { "type": "rule", "id": "r_g", "name": "GLOBEX SECRET RULE" },

@@ -222,7 +222,9 @@
     badge.textContent = me.credential === "viewer_token" ? "Read-only view" : me.scope + " key";
     show(badge, true);
     show($("sign-out"), !EMBED);
-    if (!catalog) await loadCatalog();
+    // the org's own catalog: the built-ins and the actions its platform defined (signing in
+    // as another org reads it again)
+    await loadCatalog();
     show($("signin"), false);
     show($("fatal"), false);
     show($("report"), true);
@@ -236,7 +238,7 @@
   }
 
   async function loadCatalog() {
-    const c = await (await fetch("/v1/catalog")).json();
+    const c = await getJson("/v1/catalog");
     c.verbMap = {}; c.entityMap = {}; c.actionMap = {}; c.categoryMap = {};
     for (const v of c.verbs) c.verbMap[v.name] = v.label;
     for (const e of c.entity_types) c.entityMap[e.name] = e.label;

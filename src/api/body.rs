@@ -15,8 +15,21 @@ use serde_json::json;
 
 use super::ApiResult;
 use super::error::ApiError;
+use crate::service::catalog_rules::{ActionPut, EntityTypePut};
 use crate::service::error::{json_message, reject_json_array};
 use crate::service::{MintViewerToken, ServiceError, SettingsUpdate};
+
+impl JsonRequest for EntityTypePut {
+    const WHAT: &'static str = "the entity type";
+    const INVALID: &'static str = "invalid entity type";
+    const ROOT_FIELD: &'static str = "";
+}
+
+impl JsonRequest for ActionPut {
+    const WHAT: &'static str = "the action";
+    const INVALID: &'static str = "invalid action";
+    const ROOT_FIELD: &'static str = "";
+}
 
 /// A request body the API reads as JSON, and how its errors read.
 pub trait JsonRequest: DeserializeOwned {

@@ -41,9 +41,9 @@ pub struct EventFilters {
     pub verb: Option<String>,
     /// Comma list of actions (`ticket.merged`) or `<entity_type>.*`.
     pub action: Option<String>,
-    /// Comma list of `entity.id` values (at most 100, each at most 256 bytes).
+    /// Comma list of `entity.id` values (at most 200, each at most 256 bytes).
     pub entity_id: Option<String>,
-    /// Comma list of `actor.id` values (at most 100, each at most 256 bytes).
+    /// Comma list of `actor.id` values (at most 200, each at most 256 bytes).
     pub actor_id: Option<String>,
     /// Comma list of `user`, `system`.
     #[param(pattern = "^(user|system)(,(user|system))*$")]
@@ -194,6 +194,10 @@ pub struct StoredEvent {
     pub prev_hash: String,
     pub recorded_at: String,
     pub related: Vec<Related>,
+    /// For a platform-defined action only: the version of its definition the event was
+    /// validated against.
+    #[schema(minimum = 1)]
+    pub schema_version: Option<u32>,
     #[schema(minimum = 1)]
     pub seq: u64,
     pub via: Option<Via>,
@@ -239,6 +243,14 @@ pub struct CatalogName {
     pub name: String,
     pub label: String,
     pub description: Option<String>,
+    /// Platform-defined (an entity type or a verb); absent for built-ins.
+    pub custom: Option<bool>,
+    /// A platform-defined entity type's: `instance` or `org`.
+    pub scope: Option<String>,
+    /// A platform-defined entity type's latest version.
+    pub version: Option<u32>,
+    /// A platform-defined entity type: whether its entities hold personal data.
+    pub personal: Option<bool>,
 }
 
 #[derive(ToSchema)]
@@ -252,4 +264,18 @@ pub struct CatalogAction {
     /// The `metadata` members a sender is expected to fill, with what each holds (security
     /// actions). Guidance, not validated.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Platform-defined; absent for built-ins.
+    pub custom: Option<bool>,
+    /// A platform-defined action's: `instance` or `org`.
+    pub scope: Option<String>,
+    /// A platform-defined action's latest version (what new events record as
+    /// `schema_version`).
+    pub version: Option<u32>,
+    /// A deprecated action takes no new events.
+    pub deprecated: Option<bool>,
+    /// The JSON Schema (2020-12) its events' `metadata` must satisfy.
+    #[schema(value_type = Option<Object>)]
+    pub metadata_schema: Option<serde_json::Value>,
+    /// The only `changes[].field` names its events may carry.
+    pub change_fields: Option<Vec<String>>,
 }

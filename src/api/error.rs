@@ -80,6 +80,23 @@ impl From<ServiceError> for ApiError {
             ),
             E::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None),
             E::AlreadyExists(_) => (StatusCode::CONFLICT, "already_exists", None),
+            E::CatalogConflict(_) => (StatusCode::CONFLICT, "catalog_conflict", None),
+            E::InvalidSchema(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_schema",
+                Some(json!({ "field": "metadata_schema" })),
+            ),
+            E::ActionInUse(_) => (StatusCode::CONFLICT, "action_has_events", None),
+            E::ActionDeprecated(events) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "action_deprecated",
+                Some(json!(
+                    events
+                        .iter()
+                        .map(|(index, action)| json!({ "index": index, "action": action }))
+                        .collect::<Vec<_>>()
+                )),
+            ),
             E::RateLimited {
                 retry_after_secs, ..
             } => {

@@ -2,6 +2,7 @@
 //! on [`Service`] and back; they hold no business rules and no SQL.
 
 mod body;
+mod catalog;
 mod doc_only;
 pub mod error;
 mod events;
@@ -21,7 +22,6 @@ use axum::routing::{delete, get};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::model::catalog::CATALOG_JSON;
 use crate::service::ratelimit::Budget;
 use crate::service::{Principal, Service};
 use error::ApiError;
@@ -33,7 +33,15 @@ pub fn router(service: Service) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/v1/catalog", get(catalog))
+        .route("/v1/catalog", get(catalog::get))
+        .route(
+            "/v1/catalog/entity-types/{type}",
+            axum::routing::put(catalog::put_entity_type),
+        )
+        .route(
+            "/v1/catalog/actions/{action}",
+            axum::routing::put(catalog::put_action).delete(catalog::delete_action),
+        )
         .route("/v1/events", get(events::list).post(events::ingest))
         .route("/v1/events/summary", get(events::summary))
         .route("/v1/events/histogram", get(events::histogram))
@@ -237,13 +245,4 @@ async fn readyz(State(service): State<Service>) -> Response {
         Ok(()) => axum::Json(views::Status::READY).into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
-}
-
-/// The built-in event catalog. No authentication.
-#[utoipa::path(
-    get, path = "/v1/catalog", tag = "meta", operation_id = "catalog",
-    responses((status = 200, description = "The catalog", body = doc_only::CatalogDoc))
-)]
-async fn catalog() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], CATALOG_JSON).into_response()
 }

@@ -33,7 +33,10 @@ use crate::service::query::ALL_CATEGORIES;
     paths(
         super::healthz,
         super::readyz,
-        super::catalog,
+        super::catalog::get,
+        super::catalog::put_entity_type,
+        super::catalog::put_action,
+        super::catalog::delete_action,
         openapi_json,
         super::events::ingest,
         super::events::list,
@@ -83,6 +86,7 @@ use crate::service::query::ALL_CATEGORIES;
         (name = "integrity", description = "Signed checkpoints, proofs, verification, retention"),
         (name = "orgs", description = "Organizations and API keys"),
         (name = "viewer", description = "Viewer tokens for the embedded page"),
+        (name = "catalog", description = "Platform-defined entity types and actions"),
         (name = "meta", description = "Health, readiness, the catalog and this document"),
     )
 )]
@@ -91,8 +95,9 @@ pub struct ApiDoc;
 /// The name of the security scheme every authenticated operation names.
 pub const BEARER: &str = "bearer";
 
-/// Adds the bearer scheme, and pins the catalog-derived query filters to the names the
-/// catalog knows (so that the document, like the server, rejects unknown ones).
+/// Adds the bearer scheme, and pins the catalog-derived query filters: `category` to the
+/// catalog's names (so that the document, like the server, rejects unknown ones), the
+/// others to the name syntax (platform-defined names are the server's to know).
 struct SecurityAndCatalog;
 
 impl Modify for SecurityAndCatalog {
@@ -159,34 +164,18 @@ impl Modify for SecurityAndCatalog {
                     .build(),
             ),
         );
+        // categories are the built-in ones; entity types, verbs and actions may also be
+        // platform-defined (docs/catalog.md), so those filters take any name of the syntax
         let catalog = Catalog::builtin();
+        const PART: &str = "[a-z][a-z0-9_]{0,63}";
         let lists: [(&str, Vec<String>); 4] = [
             (
                 "category",
                 catalog.categories.iter().map(|c| c.name.clone()).collect(),
             ),
-            (
-                "entity_type",
-                catalog
-                    .entity_types
-                    .iter()
-                    .map(|c| c.name.clone())
-                    .collect(),
-            ),
-            (
-                "verb",
-                catalog.verbs.iter().map(|c| c.name.clone()).collect(),
-            ),
-            ("action", {
-                let mut v: Vec<String> = catalog.actions().map(|a| a.name.clone()).collect();
-                let mut types: Vec<String> = catalog
-                    .entity_types
-                    .iter()
-                    .map(|t| format!("{}.*", t.name))
-                    .collect();
-                v.append(&mut types);
-                v
-            }),
+            ("entity_type", vec![PART.to_string()]),
+            ("verb", vec![PART.to_string()]),
+            ("action", vec![format!("{PART}\\.({PART}|\\*)")]),
         ];
         for item in doc.paths.paths.values_mut() {
             let Some(op) = item.get.as_mut() else {
@@ -197,7 +186,11 @@ impl Modify for SecurityAndCatalog {
                 if let Some((name, names)) = lists.iter().find(|(n, _)| *n == p.name) {
                     // `category=all`: every category, alone
                     let alone = (*name == "category").then_some(ALL_CATEGORIES);
-                    p.schema = Some(comma_list_of(names, alone));
+                    p.schema = Some(if *name == "category" {
+                        comma_list_of(names, alone)
+                    } else {
+                        comma_list_of_patterns(names)
+                    });
                 }
             }
         }
@@ -221,6 +214,17 @@ fn comma_list_of(names: &[String], alone: Option<&str>) -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
             .pattern(Some(pattern))
+            .build(),
+    ))
+}
+
+/// A comma-separated list whose items each match one of `patterns` (regular expressions).
+fn comma_list_of_patterns(patterns: &[String]) -> RefOr<Schema> {
+    let alt = patterns.join("|");
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(format!("^({alt})(,({alt}))*$")))
             .build(),
     ))
 }

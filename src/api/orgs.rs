@@ -134,7 +134,7 @@ pub async fn rename(
 }
 
 /// Path parameters; ones that do not decode to UTF-8 name nothing (404 after auth).
-fn path_params(
+pub(super) fn path_params(
     params: Result<Path<Vec<String>>, PathRejection>,
     uri: &Uri,
     at: &[usize],

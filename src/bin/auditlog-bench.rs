@@ -5,6 +5,7 @@
 //!   cargo run --release --bin auditlog-bench -- ingest
 //!   cargo run --release --bin auditlog-bench -- query --events 1000000
 //!   cargo run --release --bin auditlog-bench -- noisy
+//!   cargo run --release --bin auditlog-bench -- custom-ingest
 //!   cargo run --release --bin auditlog-bench -- --database postgres://postgres@127.0.0.1/test ingest
 //!   cargo run --release --bin auditlog-bench -- --database postgres://postgres@127.0.0.1/test baseline
 
@@ -126,6 +127,14 @@ enum Cmd {
         #[arg(long)]
         seconds: u64,
     },
+    /// Batched ingest of a platform-defined action with a metadata schema vs the same events
+    /// under a built-in action, in one run; prints the ratio.
+    CustomIngest {
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+    },
     /// First page of GET /v1/events with filters over a large org.
     Query {
         #[arg(long, default_value_t = 1_000_000)]
@@ -137,6 +146,8 @@ enum Cmd {
 
 #[path = "bench/baseline.rs"]
 mod baseline;
+#[path = "bench/custom.rs"]
+mod custom;
 #[path = "bench/measures.rs"]
 mod measures;
 #[path = "bench/noisy.rs"]
@@ -528,7 +539,10 @@ async fn main() -> anyhow::Result<()> {
     // capacity runs: one key sends as fast as it can, so per-key budgets are off
     let off = auditlog::service::ratelimit::RateLimits::OFF;
     let (url, service, _tmp) = start(cli.data_dir, database, off).await?;
-    let result = measures::bench(cli.cmd, catalog, &actions, &url, &service).await;
+    let result = match cli.cmd {
+        Cmd::CustomIngest { events, clients } => custom::run(&url, &service, events, clients).await,
+        cmd => measures::bench(cmd, catalog, &actions, &url, &service).await,
+    };
     if let Some(pg) = &pg {
         pg.finish().await;
     }

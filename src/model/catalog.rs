@@ -2,7 +2,7 @@
 //! `catalog/catalog.json` and compiled into the binary.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +99,35 @@ pub struct Action {
     pub ocsf: Ocsf,
     /// The metadata members it expects, with what each holds (see [`ActionDef::metadata`]).
     pub metadata: BTreeMap<String, String>,
+    /// What a platform-defined action adds (`None` for the built-ins).
+    pub custom: Option<Arc<CustomRules>>,
+}
+
+/// The rules of a platform-defined action's current version (docs/catalog.md,
+/// "Platform-defined actions"): checked by `service::validate` on every event of it.
+pub struct CustomRules {
+    /// `None`: defined for the whole instance; else the org's id.
+    pub org_id: Option<i64>,
+    /// The version events are validated against, recorded in each as `schema_version`.
+    pub version: u32,
+    /// Deprecated actions take no new events.
+    pub deprecated: bool,
+    /// The compiled JSON Schema of `metadata`, shared by the service's cache.
+    pub metadata_schema: Option<Arc<jsonschema::Validator>>,
+    /// The allowed `changes[].field` names; `None`: any.
+    pub change_fields: Option<BTreeSet<String>>,
+}
+
+impl std::fmt::Debug for CustomRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomRules")
+            .field("org_id", &self.org_id)
+            .field("version", &self.version)
+            .field("deprecated", &self.deprecated)
+            .field("metadata_schema", &self.metadata_schema.is_some())
+            .field("change_fields", &self.change_fields)
+            .finish()
+    }
 }
 
 impl Action {
@@ -112,8 +141,9 @@ impl Action {
     }
 }
 
-/// The catalog, indexed for lookups.
-#[derive(Debug)]
+/// The catalog, indexed for lookups: the built-in one, or an org's view of it with the
+/// platform-defined entries it sees ([`Catalog::extended`]).
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub version: u32,
     pub categories: Vec<Named>,
@@ -170,6 +200,7 @@ impl Catalog {
                     label: a.label.clone(),
                     ocsf,
                     metadata: a.metadata.clone(),
+                    custom: None,
                 },
             );
             if prev.is_some() {
@@ -184,6 +215,37 @@ impl Catalog {
             ocsf: doc.ocsf,
             actions,
         })
+    }
+
+    /// This catalog with platform-defined entries added: entity types, verbs (name and label)
+    /// and actions. The caller checked that none redefines a name already here; an entry
+    /// that does is ignored (the built-in stays).
+    pub fn extended(
+        &self,
+        entity_types: Vec<Named>,
+        verbs: Vec<Named>,
+        actions: Vec<Action>,
+    ) -> Catalog {
+        let mut c = self.clone();
+        for t in entity_types {
+            if !c.has_entity_type(&t.name) {
+                c.entity_types.push(t);
+            }
+        }
+        for v in verbs {
+            if !c.has_verb(&v.name) {
+                c.verbs.push(v);
+            }
+        }
+        for a in actions {
+            c.actions.entry(a.name.clone()).or_insert(a);
+        }
+        c
+    }
+
+    /// The OCSF class and activity of a mapping, if the catalog's table has them.
+    pub fn resolve_ocsf(&self, m: OcsfMapping) -> Option<Ocsf> {
+        self.ocsf.resolve(m)
     }
 
     /// Whether the rollups count this action. Records of reads (the `access` category) are

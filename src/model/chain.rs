@@ -38,7 +38,7 @@ pub struct PreparedEvent {
     head: String,
     /// `"id":…,"metadata":…,"occurred_at":…,"org":…`
     mid: String,
-    /// `"related":[…]`
+    /// `"related":[…]`, then `,"schema_version":N` for a platform-defined action.
     related: String,
     /// `,"via":{…}` or empty.
     via: String,
@@ -62,6 +62,9 @@ pub struct EventParts<'a> {
     pub context: &'a Context,
     /// `metadata` already in canonical form (validation measures it).
     pub metadata_jcs: &'a str,
+    /// The version of the platform-defined action the event was validated against,
+    /// stored as `schema_version` (`None` for built-in actions: no member).
+    pub schema_version: Option<u32>,
 }
 
 /// JSON of a value whose members serialize in sorted order and hold only strings: for these
@@ -153,7 +156,7 @@ impl PreparedEvent {
         let mid = text(mid)?;
         let mut related = Vec::with_capacity(64);
         member(&mut related, "\"related\":", p.related)?;
-        let related = text(related)?;
+        let mut related = text(related)?;
         let via = match p.via {
             Some(v) => {
                 let mut via = Vec::with_capacity(64);
@@ -181,6 +184,12 @@ impl PreparedEvent {
         h.update(b"\0");
         if p.occurred_at_given {
             h.update(p.occurred_at.to_be_bytes());
+        }
+        // after the content hash: what we assigned, not what the client said (a retry
+        // after a new version of the action is still the same event)
+        if let Some(v) = p.schema_version {
+            use std::fmt::Write as _;
+            let _ = write!(related, ",\"schema_version\":{v}");
         }
         Ok(PreparedEvent {
             id: p.id.to_string(),
@@ -367,6 +376,8 @@ mod tests {
             context: &input.context,
             metadata_jcs: &serde_jcs::to_string(&input.metadata).unwrap(),
             occurred_at_given: true,
+            // every other event as a platform-defined action's: its member is in the JCS too
+            schema_version: (n % 2 == 1).then_some((n % 7) as u32 + 1),
         })
         .unwrap()
     }

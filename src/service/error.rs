@@ -47,6 +47,18 @@ pub enum ServiceError {
     PayloadTooLarge(String),
     #[error("{0} already exists")]
     AlreadyExists(String),
+    /// A catalog entry that would redefine a built-in, or a name of the other scope.
+    #[error("{0}")]
+    CatalogConflict(String),
+    /// A platform-defined action's `metadata_schema` cannot be used; nothing was stored.
+    #[error("{0}")]
+    InvalidSchema(String),
+    /// A platform-defined action that has events cannot be deleted.
+    #[error("{0}")]
+    ActionInUse(String),
+    /// Events of deprecated actions (their indexes, in order); nothing was stored.
+    #[error("{}", deprecated_message(.0))]
+    ActionDeprecated(Vec<(usize, String)>),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// The database's disk is full; nothing of the request was stored.
@@ -60,6 +72,18 @@ pub enum ServiceError {
     },
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn deprecated_message(events: &[(usize, String)]) -> String {
+    match events.first() {
+        Some((index, action)) if events.len() == 1 => format!(
+            "action {action} is deprecated and takes no new events (index {index}); nothing was stored"
+        ),
+        _ => format!(
+            "{} events are of deprecated actions, which take no new events; nothing was stored",
+            events.len()
+        ),
+    }
 }
 
 fn count_events(errors: &[FieldError]) -> usize {

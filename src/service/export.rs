@@ -176,7 +176,7 @@ pub fn csv_header() -> Result<Bytes, ServiceError> {
 /// early when the receiver goes away (the client disconnected).
 pub async fn run_export(
     store: std::sync::Arc<dyn Store>,
-    catalog: &'static Catalog,
+    catalog: std::sync::Arc<Catalog>,
     org: Org,
     f: Filters,
     format: ExportFormat,
@@ -216,7 +216,7 @@ pub async fn run_export(
         q.after = Some((last.occurred_at, last.seq));
         let done = rows.len() < EXPORT_PAGE;
         let bodies: Vec<String> = rows.into_iter().map(|r| r.body).collect();
-        let format_page = format_chunk(bodies, format, catalog, f.tz.clone());
+        let format_page = format_chunk(bodies, format, catalog.clone(), f.tz.clone());
         let (chunk, next) = if done {
             (format_page.await, Ok(Vec::new()))
         } else {
@@ -245,7 +245,7 @@ pub async fn run_export(
 async fn format_chunk(
     bodies: Vec<String>,
     format: ExportFormat,
-    catalog: &'static Catalog,
+    catalog: std::sync::Arc<Catalog>,
     tz: TimeZone,
 ) -> Result<Bytes, ServiceError> {
     match format {
@@ -259,7 +259,7 @@ async fn format_chunk(
         }
         ExportFormat::Csv => tokio::task::spawn_blocking(move || {
             let mut w = csv::Writer::from_writer(Vec::with_capacity(bodies.len() * 600));
-            write_csv_rows(&mut w, &bodies, catalog, &tz)?;
+            write_csv_rows(&mut w, &bodies, &catalog, &tz)?;
             w.into_inner().map(Bytes::from).map_err(csv_error)
         })
         .await

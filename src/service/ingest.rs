@@ -79,11 +79,21 @@ impl Service {
             )));
         }
         let now = now_micros();
+        let view = self.catalog_of(org).await?;
+        let catalog = &view.catalog;
         let mut errors = Vec::new();
+        let mut deprecated = Vec::new();
         let mut prepared: Vec<PreparedEvent> = Vec::with_capacity(values.len());
         for (index, v) in values.iter().enumerate() {
-            if let Some(ev) = validate::prepare(self.catalog, &org.slug, index, v, now, &mut errors)
-            {
+            if let Some(ev) = validate::prepare(catalog, &org.slug, index, v, now, &mut errors) {
+                if catalog
+                    .action(&ev.action)
+                    .and_then(|a| a.custom.as_ref())
+                    .is_some_and(|r| r.deprecated)
+                {
+                    deprecated.push((index, ev.action.clone()));
+                    continue;
+                }
                 if from_client && let Some(message) = self.reserved_action(&ev.action) {
                     errors.push(FieldError {
                         index,
@@ -97,6 +107,9 @@ impl Service {
         }
         if !errors.is_empty() {
             return Err(ServiceError::InvalidEvent(errors));
+        }
+        if !deprecated.is_empty() {
+            return Err(ServiceError::ActionDeprecated(deprecated));
         }
         let events = self.store.append(org, prepared).await?;
         let duplicates = events.iter().filter(|e| e.duplicate).count();

@@ -12,13 +12,15 @@
 //! | `retention.rs` | `settings`, `put_settings`, `purge_org` (and `purge`, the operator's), the purge's `audit_log.purged` records, `purge_pass` |
 //! | `proofs.rs` | checkpoints (`checkpoint_org`, `checkpoint_pass`, `checkpoints`, `list_checkpoints`), `public_keys`, `inclusion`, `consistency`, `retention_cut`, `verify` (and `verify_org`, the operator's) |
 //! | `admin.rs` | self-audit: the `admin` records of administrative acts (org created or renamed, key created or revoked, settings changed, viewer token minted, signing key rotated), written by `Store::administer` with the change |
+//! | `catalog.rs` | the platform-defined catalog: `put_entity_type`, `put_action`, `delete_action`, `catalog_document`, and the per-org views (`catalog_view`) ingest and reads resolve names against, with their cache |
 //! | `access.rs` | reads of the log recorded as `audit_log.viewed`/`exported`; the actions only the service writes |
 //! | `viewing.rs` | viewer tokens in the service: minting, authenticating, `whoami` |
 //! | `scope.rs` | what a viewer token may read: `scope_filters` (a typed request narrowed to the token's categories), `may_see`, `not_viewer` |
 //! | `ratelimit.rs` | per-key request budgets |
 //!
 //! and the helpers they use, which know nothing of `Service`: `validate.rs` (event
-//! validation and limits), `requests.rs` (the typed read requests), `query.rs` (filters
+//! validation and limits), `catalog_rules.rs` (names, bodies and schemas of
+//! platform-defined entries), `requests.rs` (the typed read requests), `query.rs` (filters
 //! resolved against the catalog, time zones, cursors), `report/` (Event Counts and the
 //! histogram), `export.rs` (streaming CSV/NDJSON), `integrity.rs` (the
 //! checkpoint signer, verification), `keys.rs` (key format and hashing), `viewer.rs` (the
@@ -27,6 +29,8 @@
 pub mod access;
 pub mod admin;
 mod auth;
+pub mod catalog;
+pub mod catalog_rules;
 pub mod error;
 pub mod export;
 mod ingest;
@@ -279,6 +283,8 @@ pub struct Identity {
 pub struct Service {
     store: Arc<dyn Store>,
     catalog: &'static Catalog,
+    /// Per-org views of the catalog with the platform-defined entries (`catalog.rs`).
+    catalog_cache: Arc<catalog::CatalogCache>,
     limits: Limits,
     operator_token_hash: Option<[u8; 32]>,
     auth_cache: Arc<auth::AuthCache>,
@@ -297,6 +303,7 @@ impl Service {
         Service {
             store,
             catalog: Catalog::builtin(),
+            catalog_cache: Arc::default(),
             limits,
             operator_token_hash: operator_token.map(keys::hash_secret),
             auth_cache: Arc::default(),

@@ -17,7 +17,7 @@ use crate::store::{EventQuery, Order};
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
 /// Most values one list filter (`entity_id=a,b,c`) may hold.
-pub const MAX_LIST_VALUES: usize = 100;
+pub const MAX_LIST_VALUES: usize = 200;
 
 /// `category=all`: every category, `access` (recorded reads of the log) included, which a
 /// request that names no action filter leaves out. It stands alone in the list.

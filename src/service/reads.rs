@@ -17,7 +17,8 @@ impl Service {
     ) -> Result<EventPage, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
         self.scope_filters(p, &mut req.filters)?;
-        let plan = query::parse_list(self.catalog, org.id, &req)?;
+        let view = self.catalog_of(org).await?;
+        let plan = query::parse_list(&view.catalog, org.id, &req)?;
         let page = self.list_page(org, plan).await?;
         let facts = access::ReadFacts {
             rows: Some(page.events.len() as u64),
@@ -60,7 +61,8 @@ impl Service {
     ) -> Result<Report, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
         self.scope_filters(p, &mut req.filters)?;
-        let f = query::parse_filters(self.catalog, &req.filters)?;
+        let view = self.catalog_of(org).await?;
+        let f = query::parse_filters(&view.catalog, &req.filters)?;
         let csv = match req.format.as_deref() {
             None | Some("json") => false,
             Some("csv") => true,
@@ -71,7 +73,7 @@ impl Service {
                 ));
             }
         };
-        let summary = report::summary(self.store.as_ref(), self.catalog, org, &req, &f).await?;
+        let summary = report::summary(self.store.as_ref(), &view.catalog, org, &req, &f).await?;
         let facts = access::ReadFacts {
             rows: Some(summary.total),
             format: Some(if csv { "csv" } else { "json" }),
@@ -98,8 +100,9 @@ impl Service {
     ) -> Result<report::Histogram, ServiceError> {
         let org = self.org_for(p, Scope::Read)?;
         self.scope_filters(p, &mut req.filters)?;
-        let f = query::parse_filters(self.catalog, &req.filters)?;
-        let h = report::histogram(self.store.as_ref(), self.catalog, org, &req, &f).await?;
+        let view = self.catalog_of(org).await?;
+        let f = query::parse_filters(&view.catalog, &req.filters)?;
+        let h = report::histogram(self.store.as_ref(), &view.catalog, org, &req, &f).await?;
         let facts = access::ReadFacts {
             rows: Some(h.total),
             format: None,
@@ -120,7 +123,8 @@ impl Service {
     ) -> Result<Export, ServiceError> {
         let org = self.org_for(p, Scope::Read)?.clone();
         self.scope_filters(p, &mut req.filters)?;
-        let f = query::parse_filters(self.catalog, &req.filters)?;
+        let view = self.catalog_of(&org).await?;
+        let f = query::parse_filters(&view.catalog, &req.filters)?;
         let format = export::ExportFormat::parse(req.format.as_deref())?;
         let coverage = Coverage::of(&org, &f);
         let facts = access::ReadFacts {
@@ -133,7 +137,7 @@ impl Service {
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         tokio::spawn(export::run_export(
             self.store.clone(),
-            self.catalog,
+            view.catalog.clone(),
             org,
             f,
             format,

@@ -268,8 +268,20 @@ pub fn prepare(
             ),
         );
     }
+    let custom = action.and_then(|a| a.custom.as_deref());
     for (i, c) in input.changes.iter().enumerate().take(MAX_CHANGES) {
         err.text(&format!("changes[{i}].field"), &c.field, MAX_REF);
+        if let Some(allowed) = custom.and_then(|r| r.change_fields.as_ref())
+            && !allowed.contains(&c.field)
+        {
+            err.add(
+                format!("changes[{i}].field"),
+                format!(
+                    "{:?} is not one of the fields action {} declares (change_fields in GET /v1/catalog)",
+                    c.field, input.action
+                ),
+            );
+        }
     }
 
     let ctx = &input.context;
@@ -303,6 +315,12 @@ pub fn prepare(
             "metadata",
             format!("is {meta_len} bytes as JSON; the limit is {MAX_METADATA}"),
         );
+    } else if let Some(schema) = custom.and_then(|r| r.metadata_schema.as_deref()) {
+        // the compiled schema of the action's current version (cached by the service)
+        let metadata = serde_json::Value::Object(std::mem::take(&mut input.metadata));
+        for (field, message) in super::catalog_rules::metadata_errors(schema, &metadata) {
+            err.add(field, message);
+        }
     }
 
     if errors.len() > before {
@@ -324,6 +342,7 @@ pub fn prepare(
         context: &input.context,
         metadata_jcs: &metadata_jcs,
         occurred_at_given: input.occurred_at.is_some(),
+        schema_version: action.custom.as_ref().map(|r| r.version),
     });
     match prepared {
         Ok(p) if p.approx_len() > MAX_EVENT => {

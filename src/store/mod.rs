@@ -440,6 +440,55 @@ pub enum Administered {
     Unchanged,
 }
 
+/// What a platform-defined catalog entry defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CatalogKind {
+    EntityType,
+    Action,
+}
+
+impl CatalogKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogKind::EntityType => "entity_type",
+            CatalogKind::Action => "action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CatalogKind> {
+        match s {
+            "entity_type" => Some(CatalogKind::EntityType),
+            "action" => Some(CatalogKind::Action),
+            _ => None,
+        }
+    }
+}
+
+/// One version of a platform-defined catalog entry, as stored. The store keeps every
+/// version and never reads `definition` (the service's JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    /// `None`: defined for the whole instance (by the operator); else the org's id.
+    pub org_id: Option<i64>,
+    pub kind: CatalogKind,
+    pub name: String,
+    /// 1, 2, ...: each stored change of the definition is the next version.
+    pub version: u32,
+    pub definition: String,
+    /// Microseconds.
+    pub created_at: i64,
+}
+
+/// What [`Store::put_catalog_entry`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogPut {
+    /// The definition is `version`: a new one (`changed`), or the latest already equal.
+    Stored { version: u32, changed: bool },
+    /// The name is defined in the other scope (an org entry of an instance name, or an
+    /// instance entry of a name some org defined); nothing was stored.
+    Conflict,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Creates an org with its first key, and appends `records` (the events that record
@@ -533,6 +582,36 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the store can serve requests now.
     async fn ready(&self) -> StoreResult<()>;
+
+    // ---- the platform-defined catalog (store/<backend>/catalog.rs) ----
+
+    /// Every version of the platform-defined entries visible in a scope: the instance's
+    /// (`org: None`), or the instance's and the org's; by scope (instance first), kind,
+    /// name and version.
+    async fn catalog_entries(&self, org: Option<&Org>) -> StoreResult<Vec<CatalogEntry>>;
+    /// Stores `definition` as the next version of the entry, unless the latest version
+    /// is already byte-equal (then nothing changes). Refused ([`CatalogPut::Conflict`]) when
+    /// the name is defined in the other scope. Bumps [`Store::catalog_generation`].
+    async fn put_catalog_entry(
+        &self,
+        org: Option<&Org>,
+        kind: CatalogKind,
+        name: &str,
+        definition: &str,
+    ) -> StoreResult<CatalogPut>;
+    /// Removes every version of an entry of the scope; `false` if there was none. Bumps
+    /// [`Store::catalog_generation`].
+    async fn delete_catalog_entry(
+        &self,
+        org: Option<&Org>,
+        kind: CatalogKind,
+        name: &str,
+    ) -> StoreResult<bool>;
+    /// Whether any stored event has this action: in the org, or in any org (`None`).
+    async fn action_has_events(&self, org: Option<&Org>, action: &str) -> StoreResult<bool>;
+    /// A counter that every change of the platform-defined catalog bumps (one row read):
+    /// what the service's catalog cache compares to know whether it is still current.
+    async fn catalog_generation(&self) -> StoreResult<i64>;
 }
 
 /// Failpoint `store::before_commit`: everything is written, the commit fails (tests only;

@@ -147,6 +147,29 @@ fn table() -> Vec<Row> {
             Some(json!({"scope": "read", "name": "matrix"})),
             with_status(ACME_KEYS, 200, 201),
         ),
+        // the platform-defined catalog: an admin key for its org, the operator for the
+        // instance (whose name the two orgs took first: a conflict; nothing to delete)
+        row(
+            Method::PUT,
+            "/v1/catalog/entity-types/matrix_type",
+            Some(json!({"label": "Matrix"})),
+            [403, 403, 201, 403, 403, 201, 401, 401, 401, 409],
+        ),
+        row(
+            Method::PUT,
+            "/v1/catalog/actions/ticket.matrixed",
+            Some(
+                json!({"category": "activity", "label": "Ticket matrixed", "verb_label": "Matrixed",
+                "ocsf": {"class_uid": 3004, "activity_id": 2}}),
+            ),
+            [403, 403, 201, 403, 403, 201, 401, 401, 401, 409],
+        ),
+        row(
+            Method::DELETE,
+            "/v1/catalog/actions/ticket.matrixed",
+            None,
+            [403, 403, 204, 403, 403, 204, 401, 401, 401, 404],
+        ),
         // `{fresh}`: a key created for this request, so each allowed DELETE has one to revoke
         row(
             Method::DELETE,
@@ -321,6 +344,7 @@ async fn every_route_times_every_credential() {
                     401 => "unauthorized",
                     403 => "forbidden",
                     404 => "not_found",
+                    409 => "catalog_conflict",
                     _ => "?",
                 };
                 if error_code(&v) != code {

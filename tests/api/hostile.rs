@@ -194,7 +194,7 @@ fn cases() -> Vec<Case> {
         case("unknown parameter", get.clone(), "/v1/events?colour=red", None, "", Read, 400, "invalid_request"),
         case("stray percent is literal", get.clone(), "/v1/events?entity_id=%ZZ", None, "", Read, 200, ""),
         case("invalid utf-8 in query", get.clone(), "/v1/events?entity_id=%FF%FE", None, "", Read, 400, "invalid_request"),
-        case("101 list values", get.clone(), format!("/v1/events?entity_id={}", vec!["e"; 101].join(",")), None, "", Read, 400, "invalid_request"),
+        case("201 list values", get.clone(), format!("/v1/events?entity_id={}", vec!["e"; 201].join(",")), None, "", Read, 400, "invalid_request"),
         case("list value 300 bytes", get.clone(), format!("/v1/events?actor_id={}", "u".repeat(300)), None, "", Read, 400, "invalid_request"),
         case("unknown action", get.clone(), "/v1/events?action=ticket.exploded", None, "", Read, 400, "invalid_request"),
         case("action wildcard *", get.clone(), "/v1/events?action=*", None, "", Read, 400, "invalid_request"),

@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod auth;
 mod authz;
+mod catalog_custom;
 mod cli;
 mod contract;
 mod demo;

@@ -14,6 +14,8 @@ mod admin;
 mod auth;
 #[path = "../api/authz.rs"]
 mod authz;
+#[path = "../api/catalog_custom.rs"]
+mod catalog_custom;
 #[path = "../api/contract.rs"]
 mod contract;
 #[path = "../api/helpers.rs"]

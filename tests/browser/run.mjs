@@ -286,6 +286,23 @@ await check("empty state says what to do", async () => {
   await shot("08-empty");
 });
 
+await check("a platform-defined action is labelled and filtered from the org's catalog", async () => {
+  await page.goto(base + "/?preset=30d&entity_type=invoice&tz=Europe%2FBerlin");
+  await settled();
+  const types = await page.$$eval("#f-entity-type option", (o) => o.map((x) => [x.value, x.textContent]));
+  assert.ok(types.some(([v, t]) => v === "invoice" && t === "Invoice"), JSON.stringify(types));
+  const events = await page.$$eval("#f-action option", (o) => o.map((x) => [x.value, x.textContent]));
+  assert.ok(events.some(([v, t]) => v === "invoice.paid" && t === "Invoice paid (invoice.paid)"),
+    JSON.stringify(events));
+  const list = await api(`/v1/events?from=${encodeURIComponent(from30)}&entity_type=invoice&limit=50`);
+  assert.equal(list.body.events.length, 3);
+  assert.deepEqual(await tableIds(), list.body.events.map((e) => e.id));
+  const cells = await page.$$eval("#events tbody td[data-label='Entity Type']", (tds) => tds.map((t) => t.textContent));
+  assert.deepEqual(cells, ["Invoice", "Invoice", "Invoice"]);
+  assert.ok((await page.textContent("#events")).includes("Paid"), "the verb's label");
+  assert.equal(await page.getAttribute("#total", "data-total"), "3");
+});
+
 await check("an embed link opens read-only, limited to the token's categories", async () => {
   const token = await mint({ ttl_seconds: 600, categories: ["configuration"] });
   await page.goto(`${base}/embed?token=${encodeURIComponent(token)}&preset=30d`);

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod catalog;
 mod coverage;
 mod durability;
 #[path = "../common/pg.rs"]
@@ -122,6 +123,8 @@ store_tests!(
         actor_names_are_the_latest_by_occurred_at,
         the_tree_proofs_signing_keys_and_checkpoints,
         verify_rows_carry_the_columns_their_bodies_hold,
+        catalog_entries_keep_versions_per_scope,
+        action_has_events_per_org_and_instance,
     ],
     fixture: [
         purging_keeps_the_proof_the_counts_and_the_chain,
@@ -130,6 +133,7 @@ store_tests!(
     blocking: [verify_detects_every_tampering_and_names_the_seq],
 );
 
+use catalog::{action_has_events_per_org_and_instance, catalog_entries_keep_versions_per_scope};
 use coverage::{
     actor_names_are_the_latest_by_occurred_at, settings_start_empty_and_round_trip_per_org,
     the_tree_proofs_signing_keys_and_checkpoints, verify_rows_carry_the_columns_their_bodies_hold,

@@ -7,6 +7,7 @@
 //!
 //! | file | views |
 //! |---|---|
+//! | `catalog.rs` | a platform-defined catalog entry as stored |
 //! | `errors.rs` | the error body, and the error responses every operation shares (`BadRequest`, `Unauthorized`, ...) |
 //! | `orgs.rs` | orgs, keys, a created org or key |
 //! | `viewer.rs` | a minted viewer token, `whoami` |
@@ -18,6 +19,7 @@
 //! the text the server holds; query strings and the ingest body, parsed by hand) is
 //! described by the doc-only types of `api/doc_only.rs`.
 
+mod catalog;
 mod errors;
 mod events;
 mod integrity;
@@ -25,6 +27,7 @@ mod meta;
 mod orgs;
 mod viewer;
 
+pub use catalog::*;
 pub use errors::*;
 pub use events::*;
 pub use integrity::*;

@@ -20,7 +20,11 @@ pub(crate) async fn bench(
 ) -> anyhow::Result<()> {
     let (url, service, actions) = (url.to_string(), service.clone(), actions.to_vec());
     match cmd {
-        Cmd::Baseline { .. } | Cmd::Soak { .. } | Cmd::Noisy { .. } | Cmd::NoisySender { .. } => {
+        Cmd::Baseline { .. }
+        | Cmd::Soak { .. }
+        | Cmd::Noisy { .. }
+        | Cmd::NoisySender { .. }
+        | Cmd::CustomIngest { .. } => {
             anyhow::bail!("run by main")
         }
         Cmd::Ingest {

@@ -177,8 +177,11 @@ fn plan(base: &CountQuery, time: Option<(Interval, &TimeZone)>) -> Vec<(CountQue
 }
 
 /// Counts events matching `f`, grouped by action and/or actor and/or a time interval.
+/// `catalog` is the org's (the one `f` was resolved against): a selection of every action it
+/// rolls up is the default one.
 pub async fn count(
     store: &dyn Store,
+    catalog: &crate::model::Catalog,
     org: &Org,
     f: &Filters,
     by_action: bool,
@@ -220,7 +223,6 @@ pub async fn count(
     // Rollups leave out the records of reads (`Catalog::rolled_up`): a count that includes
     // any is read from the events; the default selection (every action but those) is what
     // the rollups hold, so their pieces need no action filter at all.
-    let catalog = crate::model::Catalog::builtin();
     let (reads_included, default_selection) = match &f.actions {
         None => (true, false),
         Some(a) => (

@@ -81,7 +81,16 @@ pub async fn histogram(
             ));
         }
     };
-    let raw = count(store, org, f, stack.is_some(), false, Some(interval)).await?;
+    let raw = count(
+        store,
+        catalog,
+        org,
+        f,
+        stack.is_some(),
+        false,
+        Some(interval),
+    )
+    .await?;
     let mut per_bucket: BTreeMap<i64, BTreeMap<String, u64>> = BTreeMap::new();
     let mut keys: BTreeMap<String, u64> = BTreeMap::new();
     for ((bucket, action, _), n) in raw.groups {

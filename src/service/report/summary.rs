@@ -128,7 +128,7 @@ pub async fn summary(
     let by_action = dims.iter().any(|d| d.derives_from_action());
     let by_actor = dims.iter().any(|d| matches!(d, Dim::Actor | Dim::ViaType));
     let interval = dims.iter().find_map(|d| d.interval());
-    let raw = count(store, org, f, by_action, by_actor, interval).await?;
+    let raw = count(store, catalog, org, f, by_action, by_actor, interval).await?;
 
     let user_ids: Vec<String> = if dims.contains(&Dim::Actor) {
         let mut ids: Vec<String> = raw

@@ -23,6 +23,7 @@
 
 mod admin;
 mod append;
+mod catalog;
 mod purge;
 mod queries;
 mod schema;
@@ -47,9 +48,9 @@ use tokio_postgres::types::ToSql;
 use super::ledger::{self, Deltas, FastMap, Head, STORED_LEVEL};
 use super::sql;
 use super::{
-    AdminChange, Administered, Appended, CountQuery, CountRow, CountSource, EventQuery, EventRow,
-    KeyRecord, NewKey, OrgSettings, PurgeState, Purged, SigningKeyInfo, Store, StoreError,
-    StoreResult, StoredCheckpoint, VerifyRow,
+    AdminChange, Administered, Appended, CatalogEntry, CatalogKind, CatalogPut, CountQuery,
+    CountRow, CountSource, EventQuery, EventRow, KeyRecord, NewKey, OrgSettings, PurgeState,
+    Purged, SigningKeyInfo, Store, StoreError, StoreResult, StoredCheckpoint, VerifyRow,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
@@ -584,5 +585,37 @@ impl Store for PostgresStore {
         let c = self.client().await?;
         c.query_one("SELECT 1", &[]).await?;
         Ok(())
+    }
+
+    async fn catalog_entries(&self, org: Option<&Org>) -> StoreResult<Vec<CatalogEntry>> {
+        self.catalog_entries_impl(org).await
+    }
+
+    async fn put_catalog_entry(
+        &self,
+        org: Option<&Org>,
+        kind: CatalogKind,
+        name: &str,
+        definition: &str,
+    ) -> StoreResult<CatalogPut> {
+        self.put_catalog_entry_impl(org, kind, name, definition)
+            .await
+    }
+
+    async fn delete_catalog_entry(
+        &self,
+        org: Option<&Org>,
+        kind: CatalogKind,
+        name: &str,
+    ) -> StoreResult<bool> {
+        self.delete_catalog_entry_impl(org, kind, name).await
+    }
+
+    async fn action_has_events(&self, org: Option<&Org>, action: &str) -> StoreResult<bool> {
+        self.action_has_events_impl(org, action).await
+    }
+
+    async fn catalog_generation(&self) -> StoreResult<i64> {
+        self.catalog_generation_impl().await
     }
 }

@@ -12,6 +12,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_rollups_by_index_only.sql"),
     include_str!("migrations/0005_packed_actor_actions.sql"),
     include_str!("migrations/0006_expect_head.sql"),
+    include_str!("migrations/0007_custom_catalog.sql"),
 ];
 
 pub(super) fn classify(e: tokio_postgres::Error) -> StoreError {

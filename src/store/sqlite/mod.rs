@@ -11,6 +11,7 @@
 //! table needs no separate `(org_id, seq)` index and each org's events are stored in seq order.
 
 mod admin;
+mod catalog;
 mod purge;
 mod queries;
 mod schema;
@@ -38,9 +39,10 @@ use tokio::sync::{Semaphore, oneshot};
 use super::ledger::{self, Deltas, Head, STORED_LEVEL};
 use super::sql;
 use super::{
-    ActorActionTally, AdminChange, Administered, Appended, CountQuery, CountRow, CountSource,
-    EventQuery, EventRow, KeyRecord, NewKey, OrgSettings, PurgeState, Purged, SigningKeyInfo,
-    Store, StoreError, StoreResult, StoredCheckpoint, VerifyRow, pack_counts, unpack_counts,
+    ActorActionTally, AdminChange, Administered, Appended, CatalogEntry, CatalogKind, CatalogPut,
+    CountQuery, CountRow, CountSource, EventQuery, EventRow, KeyRecord, NewKey, OrgSettings,
+    PurgeState, Purged, SigningKeyInfo, Store, StoreError, StoreResult, StoredCheckpoint,
+    VerifyRow, pack_counts, unpack_counts,
 };
 use crate::model::chain::{PreparedEvent, ZERO_HASH};
 use crate::model::merkle::{self, CompactRange, Hash, NodeSource};
@@ -592,5 +594,37 @@ impl Store for SqliteStore {
         })
         .await?;
         self.exec(|_| Ok(())).await
+    }
+
+    async fn catalog_entries(&self, org: Option<&Org>) -> StoreResult<Vec<CatalogEntry>> {
+        self.catalog_entries_impl(org).await
+    }
+
+    async fn put_catalog_entry(
+        &self,
+        org: Option<&Org>,
+        kind: CatalogKind,
+        name: &str,
+        definition: &str,
+    ) -> StoreResult<CatalogPut> {
+        self.put_catalog_entry_impl(org, kind, name, definition)
+            .await
+    }
+
+    async fn delete_catalog_entry(
+        &self,
+        org: Option<&Org>,
+        kind: CatalogKind,
+        name: &str,
+    ) -> StoreResult<bool> {
+        self.delete_catalog_entry_impl(org, kind, name).await
+    }
+
+    async fn action_has_events(&self, org: Option<&Org>, action: &str) -> StoreResult<bool> {
+        self.action_has_events_impl(org, action).await
+    }
+
+    async fn catalog_generation(&self) -> StoreResult<i64> {
+        self.catalog_generation_impl().await
     }
 }

@@ -9,6 +9,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_orgs_keys_events.sql"),
     include_str!("migrations/0002_merkle_checkpoints.sql"),
     include_str!("migrations/0003_retention.sql"),
+    include_str!("migrations/0004_custom_catalog.sql"),
 ];
 
 pub(super) fn classify(e: rusqlite::Error) -> StoreError {
