@@ -9,8 +9,8 @@ use auditlog::store::{CatalogKind, CatalogPut, Store};
 use super::{T0, ev};
 
 pub(crate) async fn catalog_entries_keep_versions_per_scope(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("beta", "Beta").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "beta", "Beta").await;
     assert_eq!(s.catalog_generation().await.unwrap(), 0);
     assert!(s.catalog_entries(None).await.unwrap().is_empty());
     assert!(s.catalog_entries(Some(&a)).await.unwrap().is_empty());
@@ -153,8 +153,8 @@ pub(crate) async fn catalog_entries_keep_versions_per_scope(s: Arc<dyn Store>) {
 }
 
 pub(crate) async fn action_has_events_per_org_and_instance(s: Arc<dyn Store>) {
-    let a = s.create_org("acme", "Acme").await.unwrap();
-    let b = s.create_org("beta", "Beta").await.unwrap();
+    let a = crate::new_org(&*s, "acme", "Acme").await;
+    let b = crate::new_org(&*s, "beta", "Beta").await;
     assert!(!s.action_has_events(Some(&a), "rule.updated").await.unwrap());
     assert!(!s.action_has_events(None, "rule.updated").await.unwrap());
     s.append(&b, vec![ev(None, "rule.updated", 1, T0)])
