@@ -50,10 +50,17 @@ pub(super) fn token_id(token: &str) -> String {
 }
 
 impl Service {
-    /// The actor of `p`'s administrative acts on `org`.
-    pub(super) async fn admin_actor(&self, p: &Principal, org: &Org) -> AdminActor {
+    /// The actor of `p`'s administrative acts on `org` (the org whose keys name a key
+    /// actor; `None` before the org exists, or for the instance).
+    pub(super) async fn admin_actor(&self, p: &Principal, org: Option<&Org>) -> AdminActor {
         match p {
-            Principal::Key { key_id, .. } | Principal::Viewer { key_id, .. } => {
+            Principal::Key {
+                key_id, org: own, ..
+            }
+            | Principal::Viewer {
+                key_id, org: own, ..
+            } => {
+                let org = org.unwrap_or(own);
                 let name = self.store.list_keys(org).await.ok().and_then(|keys| {
                     keys.into_iter()
                         .find(|k| &k.id == key_id)
@@ -314,6 +321,67 @@ impl Service {
         self.store
             .administer(org, AdminChange::Record, records)
             .await?;
+        Ok(())
+    }
+
+    /// The record of a change of `org`'s platform-defined catalog (`catalog.*`): the entry's
+    /// kind, name, scope, version and a digest of its definition (a schema may be larger than
+    /// an event's metadata; `GET /v1/catalog` serves it).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn catalog_records(
+        &self,
+        by: &AdminActor,
+        org: &Org,
+        action: &str,
+        kind: crate::store::CatalogKind,
+        name: &str,
+        scope: &str,
+        version: Option<u32>,
+        definition: Option<&Value>,
+    ) -> Result<Vec<PreparedEvent>, ServiceError> {
+        let mut meta = json!({ "kind": kind.as_str(), "name": name, "scope": scope });
+        if let Some(v) = version {
+            meta["version"] = json!(v);
+        }
+        if let Some(def) = definition {
+            meta["definition_sha256"] =
+                json!(hex::encode(Sha256::digest(def.to_string().as_bytes())));
+            for member in ["category", "deprecated", "label"] {
+                if let Some(v) = def.get(member).filter(|v| !v.is_null()) {
+                    meta[member] = v.clone();
+                }
+            }
+        }
+        let record = Self::record(
+            action,
+            json!({ "type": "catalog", "id": name, "name": name }),
+            by,
+            meta,
+            None,
+        );
+        self.prepare_records(&org.slug, &[record])
+    }
+
+    /// Records a change of the instance's catalog in every org (each org's catalog changes
+    /// with it), after the change: one transaction per org's log.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn record_instance_catalog_change(
+        &self,
+        by: &AdminActor,
+        action: &str,
+        kind: crate::store::CatalogKind,
+        name: &str,
+        version: Option<u32>,
+        definition: Option<&Value>,
+    ) -> Result<(), ServiceError> {
+        for org in self.store.list_orgs().await? {
+            let records = self.catalog_records(
+                by, &org, action, kind, name, "instance", version, definition,
+            )?;
+            self.store
+                .administer(&org, AdminChange::Record, records)
+                .await?;
+        }
         Ok(())
     }
 

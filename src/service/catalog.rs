@@ -355,24 +355,82 @@ impl Service {
         }
     }
 
+    /// Stores `definition` as the next version of the entry, with its record: in the org's
+    /// log in the same transaction, or (an instance's entry) in every org's log after it.
     async fn store_entry(
         &self,
+        p: &Principal,
         org: Option<&Org>,
         kind: CatalogKind,
         name: &str,
         definition: &Value,
     ) -> Result<CatalogChange, ServiceError> {
         let text = definition.to_string();
-        let put = self.store.put_catalog_entry(org, kind, name, &text).await?;
+        let action = match kind {
+            CatalogKind::EntityType => "catalog.entity_type_defined",
+            CatalogKind::Action => "catalog.action_defined",
+        };
+        let by = self.admin_actor(p, org).await;
+        let mut put = CatalogPut::Stale;
+        // compare and set: the record names the version it makes
+        for _ in 0..5 {
+            let scope_id = org.map(|o| o.id);
+            let next = self
+                .store
+                .catalog_entries(org)
+                .await?
+                .iter()
+                .filter(|e| e.org_id == scope_id && e.kind == kind && e.name == name)
+                .map(|e| e.version)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let records = match org {
+                Some(o) => self.catalog_records(
+                    &by,
+                    o,
+                    action,
+                    kind,
+                    name,
+                    "org",
+                    Some(next),
+                    Some(definition),
+                )?,
+                None => Vec::new(),
+            };
+            put = self
+                .store
+                .put_catalog_entry(org, kind, name, &text, next, records)
+                .await?;
+            if put != CatalogPut::Stale {
+                break;
+            }
+        }
         self.catalog_cache.invalidate();
         match put {
-            CatalogPut::Stored { version, changed } => Ok(CatalogChange {
-                org: org.cloned(),
-                kind,
-                name: name.to_string(),
-                version,
-                changed,
-            }),
+            CatalogPut::Stored { version, changed } => {
+                if changed && org.is_none() {
+                    self.record_instance_catalog_change(
+                        &by,
+                        action,
+                        kind,
+                        name,
+                        Some(version),
+                        Some(definition),
+                    )
+                    .await?;
+                }
+                Ok(CatalogChange {
+                    org: org.cloned(),
+                    kind,
+                    name: name.to_string(),
+                    version,
+                    changed,
+                })
+            }
+            CatalogPut::Stale => Err(ServiceError::Unavailable(
+                "the catalog entry kept changing while this request was applied; retry".into(),
+            )),
             CatalogPut::Conflict => Err(ServiceError::CatalogConflict(format!(
                 "{} {name} is already defined {}",
                 kind.as_str().replace('_', " "),
@@ -401,7 +459,7 @@ impl Service {
             )));
         }
         let def = serde_json::to_value(&body).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        self.store_entry(org, CatalogKind::EntityType, name, &def)
+        self.store_entry(p, org, CatalogKind::EntityType, name, &def)
             .await
     }
 
@@ -454,7 +512,9 @@ impl Service {
                 format!("verb {verb:?} is new to the catalog: give its verb_label"),
             ));
         }
-        if !verb_is_new {
+        // a built-in verb keeps its label; a platform-defined one keeps the label it was
+        // given, so that the same PUT again is the same definition (no new version)
+        if self.catalog.has_verb(verb) {
             body.verb_label = None;
         }
         let mapping = OcsfMapping {
@@ -474,7 +534,8 @@ impl Service {
             catalog_rules::compile_schema(schema)?;
         }
         let def = serde_json::to_value(&body).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        self.store_entry(org, CatalogKind::Action, name, &def).await
+        self.store_entry(p, org, CatalogKind::Action, name, &def)
+            .await
     }
 
     /// `DELETE /v1/catalog/actions/{action}`: only an action no event uses.
@@ -504,10 +565,37 @@ impl Service {
                 "action {name} has events; deprecate it instead (\"deprecated\": true)"
             )));
         }
-        self.store
-            .delete_catalog_entry(org, CatalogKind::Action, name)
+        let by = self.admin_actor(p, org).await;
+        let deleted = "catalog.action_deleted";
+        let records = match org {
+            Some(o) => self.catalog_records(
+                &by,
+                o,
+                deleted,
+                CatalogKind::Action,
+                name,
+                "org",
+                None,
+                None,
+            )?,
+            None => Vec::new(),
+        };
+        let removed = self
+            .store
+            .delete_catalog_entry(org, CatalogKind::Action, name, records)
             .await?;
         self.catalog_cache.invalidate();
+        if removed && org.is_none() {
+            self.record_instance_catalog_change(
+                &by,
+                deleted,
+                CatalogKind::Action,
+                name,
+                None,
+                None,
+            )
+            .await?;
+        }
         Ok(())
     }
 }

@@ -65,18 +65,8 @@ impl Service {
             created_at: 0,
             revoked_at: None,
         };
-        // the org has no id yet: the actor is named without looking anything up
-        let by = self
-            .admin_actor(
-                p,
-                &Org {
-                    id: 0,
-                    slug: slug.to_string(),
-                    name: name.to_string(),
-                    created_at: 0,
-                },
-            )
-            .await;
+        // the org does not exist yet: the actor is named without looking anything up
+        let by = self.admin_actor(p, None).await;
         let records = self.org_created_records(&by, slug, name, &planned)?;
         let (org, info) = self.store.create_org(slug, name, new, records).await?;
         Ok(CreatedOrg {
@@ -99,7 +89,7 @@ impl Service {
         let org = self.managed_org(p, slug).await?;
         check_org_name(name)?;
         if org.name != name {
-            let by = self.admin_actor(p, &org).await;
+            let by = self.admin_actor(p, Some(&org)).await;
             self.administer_rename(&by, &org, name).await?;
         }
         Ok(Org {
@@ -131,7 +121,7 @@ impl Service {
             });
         }
         let generated = keys::generate().map_err(ServiceError::Internal)?;
-        let by = self.admin_actor(p, &org).await;
+        let by = self.admin_actor(p, Some(&org)).await;
         let info = self
             .administer_new_key(
                 &by,
@@ -172,7 +162,7 @@ impl Service {
             .into_iter()
             .find(|k| k.id == key_id && k.revoked_at.is_none())
             .ok_or_else(not_found)?;
-        let by = self.admin_actor(p, &org).await;
+        let by = self.admin_actor(p, Some(&org)).await;
         if self.administer_revoke(&by, &org, &key).await? {
             self.auth_cache.forget_key(key_id);
             Ok(())

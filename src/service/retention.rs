@@ -59,7 +59,7 @@ impl Service {
             retention_days: put.retention_days,
             legal_hold: put.legal_hold,
         };
-        let by = self.admin_actor(p, org).await;
+        let by = self.admin_actor(p, Some(org)).await;
         // compare and set: the record names the values replaced; should another request
         // change them in between, read them again
         let mut applied = false;

@@ -108,7 +108,7 @@ impl Service {
             kid: key_id.to_string(),
         };
         let token = secret.mint(&claims);
-        let by = self.admin_actor(p, org).await;
+        let by = self.admin_actor(p, Some(org)).await;
         self.record_token_minted(&by, org, &token, &claims, ttl)
             .await?;
         Ok(MintedToken {

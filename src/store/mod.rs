@@ -487,6 +487,8 @@ pub enum CatalogPut {
     /// The name is defined in the other scope (an org entry of an instance name, or an
     /// instance entry of a name some org defined); nothing was stored.
     Conflict,
+    /// The next version is not the one expected: nothing was stored.
+    Stale,
 }
 
 #[async_trait]
@@ -591,21 +593,29 @@ pub trait Store: Send + Sync + 'static {
     async fn catalog_entries(&self, org: Option<&Org>) -> StoreResult<Vec<CatalogEntry>>;
     /// Stores `definition` as the next version of the entry, unless the latest version
     /// is already byte-equal (then nothing changes). Refused ([`CatalogPut::Conflict`]) when
-    /// the name is defined in the other scope. Bumps [`Store::catalog_generation`].
+    /// the name is defined in the other scope; [`CatalogPut::Stale`] when the next version
+    /// would not be `expect_version` (the version the caller's `records` name: another
+    /// change came first). `records`, the events recording an org's change, are appended to
+    /// that org in the same transaction (none for the instance's entries). Bumps
+    /// [`Store::catalog_generation`].
     async fn put_catalog_entry(
         &self,
         org: Option<&Org>,
         kind: CatalogKind,
         name: &str,
         definition: &str,
+        expect_version: u32,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<CatalogPut>;
-    /// Removes every version of an entry of the scope; `false` if there was none. Bumps
+    /// Removes every version of an entry of the scope, with its `records` appended to the
+    /// org in the same transaction; `false` (and nothing written) if there was none. Bumps
     /// [`Store::catalog_generation`].
     async fn delete_catalog_entry(
         &self,
         org: Option<&Org>,
         kind: CatalogKind,
         name: &str,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<bool>;
     /// Whether any stored event has this action: in the org, or in any org (`None`).
     async fn action_has_events(&self, org: Option<&Org>, action: &str) -> StoreResult<bool>;

@@ -684,7 +684,126 @@ async fn a_selection_the_size_of_the_default_one_is_counted_as_asked() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    // invoice.paid and the org's own records (the admin actions are in the list), never
-    // the two ticket.closed the list leaves out
-    assert_eq!(v["total"], 1 + SETUP, "ticket.closed is not selected: {v}");
+    // invoice.paid and the org's own records (the admin actions are in the list: its setup
+    // and the two definitions above), never the two ticket.closed the list leaves out
+    assert_eq!(
+        v["total"],
+        1 + SETUP + 2,
+        "ticket.closed is not selected: {v}"
+    );
+}
+
+/// Every catalog change is in the log (category `admin`): an org's in its own log, with
+/// the version it made; the instance's in every org's.
+#[tokio::test]
+async fn catalog_changes_are_recorded_with_their_versions() {
+    let Some(app) = spawn_app().await else { return };
+    let acme = app.org("acme").await;
+    let globex = app.org("globex").await;
+    let records = |key: String| {
+        let app = &app;
+        async move {
+            app.all_events(&key, "&entity_type=catalog")
+                .await
+                .into_iter()
+                .map(|e| {
+                    (
+                        e["action"].as_str().unwrap().to_string(),
+                        e["entity"]["id"].as_str().unwrap().to_string(),
+                        e["metadata"]["scope"].as_str().unwrap().to_string(),
+                        e["metadata"]["version"].as_u64(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    define_invoice(&app, &acme.admin).await;
+    // the same definition again changes and records nothing (a new verb keeps its label)
+    let (s, v) = put(
+        &app,
+        "/v1/catalog/actions/invoice.paid",
+        &acme.admin,
+        &invoice_action(invoice_schema()),
+    )
+    .await;
+    assert!(s.is_success(), "{v}");
+    // deprecated: a new version
+    let mut deprecated = invoice_action(invoice_schema());
+    deprecated["deprecated"] = json!(true);
+    let (s, v) = put(
+        &app,
+        "/v1/catalog/actions/invoice.paid",
+        &acme.admin,
+        &deprecated,
+    )
+    .await;
+    assert!(s.is_success(), "{v}");
+    // an unused action deleted
+    let mut refund = invoice_action(json!({"type": "object"}));
+    refund["verb_label"] = json!("Refunded");
+    let (s, v) = put(
+        &app,
+        "/v1/catalog/actions/invoice.refunded",
+        &acme.admin,
+        &refund,
+    )
+    .await;
+    assert!(s.is_success(), "{v}");
+    let (s, body) = delete(&app, "/v1/catalog/actions/invoice.refunded", &acme.admin).await;
+    assert!(s.is_success(), "{body}");
+    // an instance entity type, by the operator
+    let (s, v) = put(
+        &app,
+        "/v1/catalog/entity-types/subscription",
+        OPERATOR,
+        &json!({"label": "Subscription", "description": "A plan a customer pays for."}),
+    )
+    .await;
+    assert!(s.is_success(), "{v}");
+
+    let org =
+        |a: &str, n: &str, v: Option<u64>| (a.to_string(), n.to_string(), "org".to_string(), v);
+    let instance = (
+        "catalog.entity_type_defined".to_string(),
+        "subscription".to_string(),
+        "instance".to_string(),
+        Some(1),
+    );
+    assert_eq!(
+        records(acme.read.clone()).await,
+        [
+            org("catalog.entity_type_defined", "invoice", Some(1)),
+            org("catalog.action_defined", "invoice.paid", Some(1)),
+            org("catalog.action_defined", "invoice.paid", Some(2)),
+            org("catalog.action_defined", "invoice.refunded", Some(1)),
+            org("catalog.action_deleted", "invoice.refunded", None),
+            instance.clone(),
+        ]
+    );
+    assert_eq!(records(globex.read.clone()).await, [instance]);
+    // who, and what: the admin key; the deprecation and a digest of the definition
+    let (_, v) = app
+        .get_json(
+            "/v1/events?action=catalog.action_defined&limit=1000",
+            &acme.read,
+        )
+        .await;
+    let latest_paid = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entity"]["id"] == "invoice.paid")
+        .unwrap()
+        .clone();
+    assert_eq!(latest_paid["actor"]["name"], "first admin key");
+    assert_eq!(latest_paid["metadata"]["deprecated"], true);
+    assert_eq!(latest_paid["metadata"]["category"], "activity");
+    assert_eq!(
+        latest_paid["metadata"]["definition_sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+    assert_eq!(latest_paid["category"], "admin");
 }

@@ -124,6 +124,7 @@ store_tests!(
         the_tree_proofs_signing_keys_and_checkpoints,
         verify_rows_carry_the_columns_their_bodies_hold,
         catalog_entries_keep_versions_per_scope,
+        catalog_changes_commit_with_their_records,
         action_has_events_per_org_and_instance,
     ],
     fixture: [
@@ -133,7 +134,10 @@ store_tests!(
     blocking: [verify_detects_every_tampering_and_names_the_seq],
 );
 
-use catalog::{action_has_events_per_org_and_instance, catalog_entries_keep_versions_per_scope};
+use catalog::{
+    action_has_events_per_org_and_instance, catalog_changes_commit_with_their_records,
+    catalog_entries_keep_versions_per_scope,
+};
 use coverage::{
     actor_names_are_the_latest_by_occurred_at, settings_start_empty_and_round_trip_per_org,
     the_tree_proofs_signing_keys_and_checkpoints, verify_rows_carry_the_columns_their_bodies_hold,

@@ -7,7 +7,7 @@ use crate::store::{AdminChange, Administered};
 /// Appends `records` to `org_id` inside the caller's transaction, under the org's head lock,
 /// decided by [`ledger::decide`] against the locked head. This node's sealer is told the
 /// head moved afterwards (by the caller), like another node's append would.
-async fn append_records<C: GenericClient>(
+pub(super) async fn append_records<C: GenericClient>(
     tx: &C,
     org_id: i64,
     records: &[PreparedEvent],

@@ -1,8 +1,9 @@
 //! The platform-defined catalog on PostgreSQL: `catalog_entries` (every version of every
 //! entry) and `catalog_generation` (bumped by each change, read by every node's cache).
 
-use super::{PostgresStore, org_tx};
+use super::{PostgresStore, org_tx, set_org};
 use crate::model::Org;
+use crate::model::chain::PreparedEvent;
 use crate::model::time::now_micros;
 use crate::store::{CatalogEntry, CatalogKind, CatalogPut, StoreError, StoreResult};
 
@@ -59,8 +60,15 @@ impl PostgresStore {
         kind: CatalogKind,
         name: &str,
         definition: &str,
+        expect_version: u32,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<CatalogPut> {
         let org_id = scope_id(org);
+        if org.is_none() && !records.is_empty() {
+            return Err(StoreError::Internal(
+                "an instance's catalog entry has no org to record it in".into(),
+            ));
+        }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // one writer of the catalog at a time, on every node: the generation row is the lock
@@ -100,6 +108,9 @@ impl PostgresStore {
             });
         }
         let version = latest.map_or(1, |(v, _)| v + 1);
+        if i64::from(version) != i64::from(expect_version) {
+            return Ok(CatalogPut::Stale);
+        }
         tx.execute(
             "INSERT INTO catalog_entries (org_id, kind, name, version, definition, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -118,7 +129,16 @@ impl PostgresStore {
             &[&(generation + 1)],
         )
         .await?;
+        if let Some(org) = org.filter(|_| !records.is_empty()) {
+            set_org(&tx, org.id).await?;
+            super::admin::append_records(&tx, org.id, &records).await?;
+        }
+        crate::store::before_commit()?;
         tx.commit().await?;
+        if let Some(org) = org.filter(|_| !records.is_empty()) {
+            // this node's predicted head for the org is stale now
+            self.inner.sealer(org.id).lock().await.head = None;
+        }
         Ok(CatalogPut::Stored {
             version: version_of(version),
             changed: true,
@@ -130,8 +150,14 @@ impl PostgresStore {
         org: Option<&Org>,
         kind: CatalogKind,
         name: &str,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<bool> {
         let org_id = scope_id(org);
+        if org.is_none() && !records.is_empty() {
+            return Err(StoreError::Internal(
+                "an instance's catalog entry has no org to record it in".into(),
+            ));
+        }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let n = tx
@@ -140,15 +166,24 @@ impl PostgresStore {
                 &[&org_id, &kind.as_str(), &name],
             )
             .await?;
-        if n > 0 {
-            tx.execute(
-                "UPDATE catalog_generation SET generation = generation + 1 WHERE id = 1",
-                &[],
-            )
-            .await?;
+        if n == 0 {
+            return Ok(false);
         }
+        tx.execute(
+            "UPDATE catalog_generation SET generation = generation + 1 WHERE id = 1",
+            &[],
+        )
+        .await?;
+        if let Some(org) = org.filter(|_| !records.is_empty()) {
+            set_org(&tx, org.id).await?;
+            super::admin::append_records(&tx, org.id, &records).await?;
+        }
+        crate::store::before_commit()?;
         tx.commit().await?;
-        Ok(n > 0)
+        if let Some(org) = org.filter(|_| !records.is_empty()) {
+            self.inner.sealer(org.id).lock().await.head = None;
+        }
+        Ok(true)
     }
 
     pub(super) async fn action_has_events_impl(

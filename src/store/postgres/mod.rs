@@ -597,8 +597,10 @@ impl Store for PostgresStore {
         kind: CatalogKind,
         name: &str,
         definition: &str,
+        expect_version: u32,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<CatalogPut> {
-        self.put_catalog_entry_impl(org, kind, name, definition)
+        self.put_catalog_entry_impl(org, kind, name, definition, expect_version, records)
             .await
     }
 
@@ -607,8 +609,10 @@ impl Store for PostgresStore {
         org: Option<&Org>,
         kind: CatalogKind,
         name: &str,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<bool> {
-        self.delete_catalog_entry_impl(org, kind, name).await
+        self.delete_catalog_entry_impl(org, kind, name, records)
+            .await
     }
 
     async fn action_has_events(&self, org: Option<&Org>, action: &str) -> StoreResult<bool> {

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
 use crate::model::Org;
+use crate::model::chain::PreparedEvent;
 use crate::model::time::now_micros;
 use crate::store::{CatalogEntry, CatalogKind, CatalogPut, StoreError, StoreResult};
 
@@ -74,8 +75,15 @@ impl SqliteStore {
         kind: CatalogKind,
         name: &str,
         definition: &str,
+        expect_version: u32,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<CatalogPut> {
         let org_id = scope_id(org);
+        if org.is_none() && !records.is_empty() {
+            return Err(StoreError::Internal(
+                "an instance's catalog entry has no org to record it in".into(),
+            ));
+        }
         let name = name.to_string();
         let definition = definition.to_string();
         self.exec(move |conn| {
@@ -107,6 +115,9 @@ impl SqliteStore {
                 });
             }
             let version = latest.map_or(1, |(v, _)| v + 1);
+            if version != i64::from(expect_version) {
+                return Ok(CatalogPut::Stale);
+            }
             tx.execute(
                 "INSERT INTO catalog_entries (org_id, kind, name, version, definition, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -120,6 +131,8 @@ impl SqliteStore {
                 ],
             )?;
             bump(&tx)?;
+            super::admin::append_records(&tx, org_id, &records)?;
+            crate::store::before_commit()?;
             tx.commit()?;
             Ok(CatalogPut::Stored {
                 version: u32::try_from(version).unwrap_or(u32::MAX),
@@ -134,8 +147,14 @@ impl SqliteStore {
         org: Option<&Org>,
         kind: CatalogKind,
         name: &str,
+        records: Vec<PreparedEvent>,
     ) -> StoreResult<bool> {
         let org_id = scope_id(org);
+        if org.is_none() && !records.is_empty() {
+            return Err(StoreError::Internal(
+                "an instance's catalog entry has no org to record it in".into(),
+            ));
+        }
         let name = name.to_string();
         self.exec(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -143,11 +162,14 @@ impl SqliteStore {
                 "DELETE FROM catalog_entries WHERE org_id = ?1 AND kind = ?2 AND name = ?3",
                 params![org_id, kind.as_str(), name],
             )?;
-            if n > 0 {
-                bump(&tx)?;
+            if n == 0 {
+                return Ok(false);
             }
+            bump(&tx)?;
+            super::admin::append_records(&tx, org_id, &records)?;
+            crate::store::before_commit()?;
             tx.commit()?;
-            Ok(n > 0)
+            Ok(true)
         })
         .await
     }
