@@ -212,3 +212,27 @@ fn name_pattern_matches_the_service_rule() {
     assert_eq!(refused, 32 + 1 + 32 + 5 + 4);
     assert!(re.is_match(""), "an empty key name is allowed");
 }
+
+/// Every error code `src/api/error.rs` maps a service error to (each named as text beside
+/// its status) is one the document's `ErrorCode` lists (the routing and body errors,
+/// `method_not_allowed`, `timeout`, `unsupported_media_type`, are sent elsewhere).
+#[test]
+fn the_error_code_enum_is_every_code_the_server_sends() {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/api/error.rs"))
+        .expect("src/api/error.rs");
+    let sent: BTreeSet<String> = regex::Regex::new(r#"StatusCode::[A-Z_]+,\s*"([a-z_]+)""#)
+        .unwrap()
+        .captures_iter(&source)
+        .map(|c| c[1].to_string())
+        .collect();
+    let doc = generated();
+    let listed: BTreeSet<String> = doc["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .expect("ErrorCode is an enum")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(sent.len() >= 15, "the pattern finds the codes: {sent:?}");
+    let missing: Vec<&String> = sent.difference(&listed).collect();
+    assert!(missing.is_empty(), "sent but not in ErrorCode: {missing:?}");
+}

@@ -45,6 +45,11 @@ pub enum ErrorCode {
     Internal,
     Unavailable,
     StorageFull,
+    RateLimited,
+    CatalogConflict,
+    InvalidSchema,
+    ActionHasEvents,
+    ActionDeprecated,
 }
 
 // The shared error responses: descriptors for `#[utoipa::path(responses(...))]`, never
